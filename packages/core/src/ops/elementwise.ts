@@ -1,0 +1,369 @@
+/**
+ * Elementwise operations: PyTorch's dtype promotion and broadcasting on top of the backend's
+ * `unary`, `binary` and `where` kernels, and the in-place protocol shared by all `_` methods.
+ *
+ * @module
+ */
+import type { BinaryOp, UnaryOp } from '../backend/contract.js';
+import { canCast, isFloatingPoint, resultType, type DType, type Operand } from '../dtype.js';
+import { getDefaultDtype } from '../defaults.js';
+import {
+  backendOf, broadcastViewOf, bumpVersion, castTo, checkTensor, commonDevice, differentiable,
+  emptyTensor, scalarTensor, toKernelScalar, viewOf,
+} from '../dispatch.js';
+import { broadcastShapes, showShape } from '../shape.js';
+import { isGradEnabled } from '../grad-mode.js';
+import { Tensor, type ScalarLike, type TensorLike } from '../tensor.js';
+
+/** Unary functions whose result is floating point: integer inputs become the default float dtype. */
+const FLOAT_FUNCTIONS = new Set<UnaryOp>([
+  'exp', 'exp2', 'expm1', 'log', 'log2', 'log10', 'log1p', 'sqrt', 'rsqrt', 'reciprocal', 'sin', 'cos',
+  'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'sigmoid', 'erf',
+]);
+/** Unary predicates with a bool result. */
+const BOOL_RESULTS = new Set<UnaryOp>(['logicalNot', 'isnan', 'isinf', 'isfinite']);
+/** Rounding functions: the identity on integers. */
+const ROUNDING = new Set<UnaryOp>(['floor', 'ceil', 'round', 'trunc']);
+/** Unary ops with a derivative (the others are piecewise constant or boolean). */
+const NOT_DIFFERENTIABLE = new Set<UnaryOp>(['logicalNot', 'isnan', 'isinf', 'isfinite']);
+
+function operand(t: TensorLike): Operand {
+  return t instanceof Tensor ? { dtype: t.dtype, dim: t.shape.length } : t;
+}
+
+function checkOperand(op: string, value: unknown): TensorLike {
+  if (value instanceof Tensor || typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {
+    return value;
+  }
+  const given = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+  throw new Error(`[${op}] expected a Tensor or a number, got ${given}`);
+}
+
+/** A tensor operand converted to `dtype`, or a scalar operand as a 0-d tensor of `dtype`. */
+function asOperandTensor(value: TensorLike, dtype: DType, device: string): Tensor {
+  return value instanceof Tensor ? castTo(value, dtype) : scalarTensor(value, dtype, device);
+}
+
+/** Applies a unary function with PyTorch's dtype rules, recording the op for autograd. */
+export function unary(op: UnaryOp, x: Tensor): Tensor {
+  checkTensor(op, x);
+  const dtype = x.dtype;
+  if (dtype === 'bool' && (op === 'neg' || op === 'abs' || op === 'relu' || ROUNDING.has(op))) {
+    throw new Error(
+      op === 'neg'
+        ? `[neg] negation on a bool tensor is not supported; to invert a mask use logicalNot()`
+        : `[${op}] is not supported for bool tensors`,
+    );
+  }
+  if (ROUNDING.has(op) && !isFloatingPoint(dtype)) return castTo(x, dtype) === x ? copyOf(x) : x;
+  const compute = () => {
+    const inDtype = FLOAT_FUNCTIONS.has(op) && !isFloatingPoint(dtype) ? getDefaultDtype() : dtype;
+    const input = castTo(x, inDtype);
+    const out = emptyTensor(x.shape, BOOL_RESULTS.has(op) ? 'bool' : inDtype, x.device);
+    backendOf(x).unary(op, viewOf(out), viewOf(input));
+    return out;
+  };
+  return NOT_DIFFERENTIABLE.has(op) ? compute() : differentiable(op, [x], {}, compute);
+}
+
+function copyOf(x: Tensor): Tensor {
+  const out = emptyTensor(x.shape, x.dtype, x.device);
+  backendOf(x).copy(viewOf(out), viewOf(x));
+  return out;
+}
+
+/** Runs a binary kernel on operands already converted to `computeDtype`, writing `outDtype`. */
+function binaryKernel(op: BinaryOp, a: TensorLike, b: TensorLike, computeDtype: DType, outDtype: DType, name: string = op): Tensor {
+  const tensors = [a, b].filter((v): v is Tensor => v instanceof Tensor);
+  const device = commonDevice(name, tensors);
+  const shape = broadcastShapes(name, a instanceof Tensor ? a.shape : [], b instanceof Tensor ? b.shape : []);
+  const at = asOperandTensor(a, computeDtype, device);
+  const bt = asOperandTensor(b, computeDtype, device);
+  const out = emptyTensor(shape, outDtype, device);
+  backendOf(out).binary(op, viewOf(out), broadcastViewOf(at, shape), broadcastViewOf(bt, shape));
+  return out;
+}
+
+/** Tensor inputs of a binary op; scalar operands become 0-d tensors so rules see two inputs. */
+function binaryInputs(a: TensorLike, b: TensorLike, dtype: DType): [Tensor, Tensor] {
+  const device = commonDevice('binary', [a, b].filter((v): v is Tensor => v instanceof Tensor));
+  return [
+    a instanceof Tensor ? a : scalarTensor(a, dtype, device),
+    b instanceof Tensor ? b : scalarTensor(b, dtype, device),
+  ];
+}
+
+/** A differentiable arithmetic op on promoted operands. */
+function arithmetic(op: BinaryOp, a: TensorLike, b: TensorLike, options: { floatResult?: boolean } = {}): Tensor {
+  checkOperand(op, a);
+  checkOperand(op, b);
+  let dtype = resultType([operand(a), operand(b)], getDefaultDtype());
+  if (options.floatResult && !isFloatingPoint(dtype)) dtype = getDefaultDtype();
+  const [at, bt] = binaryInputs(a, b, dtype);
+  return differentiable(op, [at, bt], {}, () => binaryKernel(op, at, bt, dtype, dtype));
+}
+
+/** `a + alpha * b`. */
+export function add(a: TensorLike, b: TensorLike, options: { alpha?: number } = {}): Tensor {
+  const alpha = options.alpha ?? 1;
+  if (alpha === 1) return arithmetic('add', a, b);
+  checkOperand('add', b);
+  return arithmetic('add', a, b instanceof Tensor ? b.mul(alpha) : Number(b) * alpha);
+}
+
+/** `a - alpha * b`. */
+export function sub(a: TensorLike, b: TensorLike, options: { alpha?: number } = {}): Tensor {
+  if ((a instanceof Tensor && a.dtype === 'bool') || (b instanceof Tensor && b.dtype === 'bool')) {
+    throw new Error(`[sub] subtraction with bool tensors is not supported; use logicalXor() instead`);
+  }
+  const alpha = options.alpha ?? 1;
+  if (alpha === 1) return arithmetic('sub', a, b);
+  checkOperand('sub', b);
+  return arithmetic('sub', a, b instanceof Tensor ? b.mul(alpha) : Number(b) * alpha);
+}
+
+/** Elementwise product. */
+export function mul(a: TensorLike, b: TensorLike): Tensor {
+  return arithmetic('mul', a, b);
+}
+
+/** True division, or rounded division with `roundingMode` `'trunc'` or `'floor'`. */
+export function div(a: TensorLike, b: TensorLike, options: { roundingMode?: 'trunc' | 'floor' | null } = {}): Tensor {
+  const mode = options.roundingMode ?? null;
+  if (mode === null) return arithmetic('div', a, b, { floatResult: true });
+  if (mode === 'floor') return floorDivide(a, b);
+  if (mode !== 'trunc') throw new Error(`[div] expected roundingMode to be 'trunc', 'floor' or null, got ${JSON.stringify(mode)}`);
+  const dtype = resultType([operand(a), operand(b)], getDefaultDtype());
+  if (isFloatingPoint(dtype)) return unary('trunc', arithmetic('div', a, b));
+  // Integer truncation: floor division, plus one where a remainder is left and the signs differ.
+  const q = floorDivide(a, b);
+  const r = remainder(a, b);
+  const signsDiffer = compare('logicalXor', compare('lt', a, 0), compare('lt', b, 0));
+  return where(compare('logicalAnd', r.ne(0), signsDiffer), q.add(1), q);
+}
+
+/** Division rounded toward negative infinity (not differentiable, as in PyTorch). */
+export function floorDivide(a: TensorLike, b: TensorLike): Tensor {
+  checkOperand('floorDivide', a);
+  checkOperand('floorDivide', b);
+  const dtype = resultType([operand(a), operand(b)], getDefaultDtype());
+  return binaryKernel('floorDivide', a, b, dtype, dtype, 'floorDivide');
+}
+
+/** Python's modulus (the divisor's sign). */
+export function remainder(a: TensorLike, b: TensorLike): Tensor {
+  return arithmetic('remainder', a, b);
+}
+
+/** C's modulus (the dividend's sign): `a - b * trunc(a / b)`. */
+export function fmod(a: TensorLike, b: TensorLike): Tensor {
+  const base = a instanceof Tensor ? a : scalarTensor(a, resultType([operand(a), operand(b)]), (b as Tensor).device);
+  return sub(base, mul(b, div(a, b, { roundingMode: 'trunc' })));
+}
+
+/** Elementwise power; integer tensors cannot take negative integer exponents. */
+export function pow(base: TensorLike, exponent: TensorLike): Tensor {
+  checkOperand('pow', base);
+  checkOperand('pow', exponent);
+  const dtype = resultType([operand(base), operand(exponent)], getDefaultDtype());
+  if (!isFloatingPoint(dtype)) {
+    const negative = typeof exponent === 'number' ? exponent < 0 : typeof exponent === 'bigint' ? exponent < 0n : false;
+    if (negative) throw new Error(`[pow] integers to negative integer powers are not allowed`);
+  }
+  const [bt, et] = binaryInputs(base, exponent, dtype);
+  const attrs = { scalarExponent: !(exponent instanceof Tensor), scalarBase: !(base instanceof Tensor) };
+  return differentiable('pow', [bt, et], attrs, () => binaryKernel('pow', bt, et, dtype, dtype));
+}
+
+/** Four-quadrant arctangent of `a / b`. */
+export function atan2(a: TensorLike, b: TensorLike): Tensor {
+  return arithmetic('atan2', a, b, { floatResult: true });
+}
+
+/** Elementwise minimum of two tensors (NaN propagates). */
+export function minimum(a: Tensor, b: Tensor): Tensor {
+  checkTensor('minimum', a);
+  checkTensor('minimum', b, 'other');
+  return arithmetic('minimum', a, b);
+}
+
+/** Elementwise maximum of two tensors (NaN propagates). */
+export function maximum(a: Tensor, b: Tensor): Tensor {
+  checkTensor('maximum', a);
+  checkTensor('maximum', b, 'other');
+  return arithmetic('maximum', a, b);
+}
+
+/** `start + weight * (end - start)`. */
+export function lerp(start: Tensor, end: Tensor, weight: TensorLike): Tensor {
+  checkTensor('lerp', start);
+  checkTensor('lerp', end, 'end');
+  const w = weight instanceof Tensor ? weight : scalarTensor(weight, start.dtype, start.device);
+  return differentiable('lerp', [start, end, w], {}, () => add(start, mul(w, sub(end, start))));
+}
+
+type ClampBound = TensorLike | null | undefined;
+
+/** Clamps into `[min, max]`: `clamp(x, min, max)` or `clamp(x, { min, max })`; NaN stays NaN. */
+export function clamp(x: Tensor, min?: ClampBound | { min?: ClampBound; max?: ClampBound }, max?: ClampBound): Tensor {
+  checkTensor('clamp', x);
+  let lo: ClampBound = min as ClampBound;
+  let hi: ClampBound = max;
+  if (min !== null && typeof min === 'object' && !(min instanceof Tensor)) ({ min: lo, max: hi } = min);
+  if ((lo === undefined || lo === null) && (hi === undefined || hi === null)) {
+    throw new Error(`[clamp] expected at least one of min and max to be given`);
+  }
+  const bounds = [lo, hi].filter((v): v is TensorLike => v !== undefined && v !== null);
+  const dtype = resultType([operand(x), ...bounds.map(operand)], getDefaultDtype());
+  const toTensor = (v: ClampBound) => (v === undefined || v === null ? null : v instanceof Tensor ? v : scalarTensor(v, dtype, x.device));
+  const loT = toTensor(lo);
+  const hiT = toTensor(hi);
+  const inputs = [x, ...(loT ? [loT] : []), ...(hiT ? [hiT] : [])];
+  return differentiable('clamp', inputs, { hasMin: loT !== null, hasMax: hiT !== null }, () => {
+    let out: Tensor = x;
+    if (loT) out = binaryKernel('maximum', out, loT, dtype, dtype, 'clamp');
+    if (hiT) out = binaryKernel('minimum', out, hiT, dtype, dtype, 'clamp');
+    return out === x ? castTo(x, dtype) : out;
+  });
+}
+
+/** Comparisons and logical ops: operands promoted together, bool result, no gradient. */
+export function compare(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
+  checkOperand(op, a);
+  checkOperand(op, b);
+  const dtype = resultType([operand(a), operand(b)], getDefaultDtype());
+  return binaryKernel(op, a, b, dtype, 'bool');
+}
+
+/** True when two tensors have the same shape and values (reads values synchronously). */
+export function equal(a: Tensor, b: Tensor): boolean {
+  checkTensor('equal', a);
+  checkTensor('equal', b, 'other');
+  if (a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i])) return false;
+  return compare('eq', a, b).all().itemSync() === true;
+}
+
+/** `condition ? a : b` elementwise, broadcasting all three. */
+export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  checkTensor('where', condition, 'condition');
+  if (condition.dtype !== 'bool') {
+    throw new Error(`[where] expected condition to be a bool tensor, got ${condition.dtype}`);
+  }
+  checkOperand('where', a);
+  checkOperand('where', b);
+  const dtype = resultType([operand(a), operand(b)], getDefaultDtype());
+  const device = commonDevice('where', [condition, a, b].filter((v): v is Tensor => v instanceof Tensor));
+  const at = a instanceof Tensor ? a : scalarTensor(a, dtype, device);
+  const bt = b instanceof Tensor ? b : scalarTensor(b, dtype, device);
+  return differentiable('where', [condition, at, bt], {}, () => {
+    const shape = broadcastShapes('where', condition.shape, at.shape, bt.shape);
+    const out = emptyTensor(shape, dtype, device);
+    backendOf(out).where(
+      viewOf(out), broadcastViewOf(condition, shape),
+      broadcastViewOf(castTo(at, dtype), shape), broadcastViewOf(castTo(bt, dtype), shape),
+    );
+    return out;
+  });
+}
+
+/** `x` with `value` where `mask` is true; the mask broadcasts to `x`'s shape. */
+export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
+  checkTensor('maskedFill', x);
+  checkTensor('maskedFill', mask, 'mask');
+  if (mask.dtype !== 'bool') throw new Error(`[maskedFill] expected mask to be a bool tensor, got ${mask.dtype}`);
+  if (value instanceof Tensor && value.shape.length !== 0) {
+    throw new Error(`[maskedFill] expected value to be a 0-dimensional tensor, got shape ${showShape(value.shape)}`);
+  }
+  const shape = broadcastShapes('maskedFill', x.shape, mask.shape);
+  if (shape.length !== x.shape.length || shape.some((d, i) => d !== x.shape[i])) {
+    throw new Error(`[maskedFill] mask of shape ${showShape(mask.shape)} does not broadcast to the input's shape ${showShape(x.shape)}`);
+  }
+  const v = value instanceof Tensor ? castTo(value, x.dtype) : scalarTensor(value, x.dtype, x.device);
+  return differentiable('maskedFill', [x, mask, v], {}, () => {
+    const out = emptyTensor(x.shape, x.dtype, x.device);
+    backendOf(out).where(viewOf(out), broadcastViewOf(mask, x.shape), broadcastViewOf(v, x.shape), viewOf(x));
+    return out;
+  });
+}
+
+// ---- the in-place protocol ----
+
+function checkInPlaceAllowed(op: string, self: Tensor): void {
+  if (!isGradEnabled()) return;
+  if (self.isLeaf && self._requiresGrad) {
+    throw new Error(`[${op}] a leaf Variable that requires grad is being used in an in-place operation.`);
+  }
+  const base = self._base;
+  if (base !== null && base.isLeaf && base._requiresGrad) {
+    throw new Error(`[${op}] a view of a leaf Variable that requires grad is being used in an in-place operation.`);
+  }
+}
+
+/**
+ * Writes an op's out-of-place `result` into `self` (through views), bumps the version counter and,
+ * when the result was recorded, moves `self` onto the result's history, as PyTorch's in-place ops do.
+ * The dtype may only stay or narrow within its category (an int tensor cannot take a float result).
+ * `compute` receives the tensor to read `self`'s old values from.
+ */
+export function inplace<T extends Tensor>(op: string, self: T, compute: (src: Tensor) => Tensor): T {
+  checkInPlaceAllowed(op, self);
+  // Graph nodes may save the op's input; give them a copy so the write below cannot invalidate it.
+  const result = compute(isGradEnabled() ? self.clone() : self);
+  if (!canCast(result.dtype, self.dtype)) {
+    throw new Error(`[${op}] result type ${result.dtype} can't be cast to the desired output type ${self.dtype}`);
+  }
+  if (result.shape.length !== self.shape.length || result.shape.some((d, i) => d !== self.shape[i])) {
+    throw new Error(`[${op}] output with shape ${showShape(self.shape)} doesn't match the broadcast shape ${showShape(result.shape)}`);
+  }
+  writeInto(self, result);
+  if (result._gradFn !== null) rebase(op, self, result);
+  return self;
+}
+
+function writeInto(self: Tensor, values: Tensor): void {
+  backendOf(self).copy(viewOf(self), broadcastViewOf(values, self.shape));
+  bumpVersion(self);
+}
+
+function rebase(op: string, self: Tensor, result: Tensor): void {
+  if (self._base !== null && self._base.requiresGrad) {
+    throw new Error(
+      `[${op}] in-place changes to a view of a tensor that requires grad are not supported; ` +
+        `use the out-of-place op and torch.cat/where to build the new tensor`,
+    );
+  }
+  self._gradFn = result._gradFn;
+  self._outputNr = result._outputNr;
+}
+
+/** `self.copy_(src)`: writes `src` broadcast to `self`'s shape and cast to its dtype. */
+export function copyInto<T extends Tensor>(self: T, src: TensorLike): T {
+  checkTensor('copy_', self, 'self');
+  checkInPlaceAllowed('copy_', self);
+  if (!(src instanceof Tensor)) return fillInto(self, src);
+  if (src.device !== self.device) {
+    // Cross-device copies go through the host; the async read keeps WebGPU honest elsewhere.
+    throw new Error(`[copy_] expected src on device '${self.device}', got '${src.device}'; use src.to('${self.device}') first`);
+  }
+  broadcastShapes('copy_', self.shape, src.shape);
+  const result = src.requiresGrad && isGradEnabled() ? src.expand(self.shape).to(self.dtype) : src;
+  writeInto(self, result);
+  if (result._gradFn !== null) rebase('copy_', self, result);
+  return self;
+}
+
+/** `self.fill_(value)`: sets every element. */
+export function fillInto<T extends Tensor>(self: T, value: TensorLike): T {
+  checkTensor('fill_', self, 'self');
+  if (value instanceof Tensor) {
+    if (value.shape.length !== 0) {
+      throw new Error(`[fill_] expected a 0-dimensional value tensor, got shape ${showShape(value.shape)}`);
+    }
+    return copyInto(self, value);
+  }
+  checkInPlaceAllowed('fill_', self);
+  backendOf(self).fill(viewOf(self), toKernelScalar(value as ScalarLike, self.dtype));
+  bumpVersion(self);
+  if (self._gradFn !== null) self.detach_();
+  return self;
+}

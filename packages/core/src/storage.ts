@@ -1,0 +1,82 @@
+/**
+ * Storage: one block of device memory shared by a tensor and all its views, with the version
+ * counter that autograd uses to detect in-place changes to saved values.
+ *
+ * @module
+ */
+import type { Backend, StorageHandle } from './backend/contract.js';
+import { itemSize, type DType } from './dtype.js';
+
+interface DeviceUsage {
+  storages: number;
+  bytes: number;
+}
+
+const usage = new Map<string, DeviceUsage>();
+
+function track(device: string, storages: number, bytes: number): void {
+  let entry = usage.get(device);
+  if (!entry) usage.set(device, (entry = { storages: 0, bytes: 0 }));
+  entry.storages += storages;
+  entry.bytes += bytes;
+}
+
+// Safety net for device memory: a storage that is garbage collected without `dispose()` is freed.
+const finalizer = new FinalizationRegistry<{ backend: Backend; handle: StorageHandle; device: string; bytes: number }>(
+  ({ backend, handle, device, bytes }) => {
+    backend.free(handle);
+    track(device, -1, -bytes);
+  },
+);
+
+/** A block of memory on a device. Tensors and their views share one. */
+export class Storage {
+  /** Incremented by every in-place write; autograd compares it with the version it saved. */
+  version = 0;
+  private disposed = false;
+
+  constructor(
+    readonly backend: Backend,
+    readonly device: string,
+    readonly handle: StorageHandle,
+    readonly dtype: DType,
+    readonly numel: number,
+  ) {
+    const bytes = numel * itemSize(dtype);
+    track(device, 1, bytes);
+    finalizer.register(this, { backend, handle, device, bytes }, this);
+  }
+
+  /** Allocates a new storage of `numel` elements on a device. */
+  static allocate(backend: Backend, device: string, dtype: DType, numel: number): Storage {
+    return new Storage(backend, device, backend.alloc(dtype, numel), dtype, numel);
+  }
+
+  /** True once the memory was given back. */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** Frees the memory now. Using a tensor of a disposed storage is an error. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    finalizer.unregister(this);
+    this.backend.free(this.handle);
+    track(this.device, -1, -this.numel * itemSize(this.dtype));
+  }
+}
+
+/** What {@link memory} reports for one device. */
+export interface MemoryInfo {
+  /** Storages alive on the device (a tensor and its views count once). */
+  numStorages: number;
+  /** Bytes held by those storages. */
+  bytes: number;
+}
+
+/** Live storages and bytes on a device, like `torch.cuda.memory_allocated` for any device. */
+export function memory(device = 'cpu'): MemoryInfo {
+  const entry = usage.get(device);
+  return { numStorages: entry?.storages ?? 0, bytes: entry?.bytes ?? 0 };
+}
