@@ -1,0 +1,115 @@
+// The tfjs columns: @tensorflow/tfjs-core with either tfjs-backend-cpu (plain JavaScript kernels)
+// or tfjs-backend-wasm (XNNPACK compiled to WebAssembly with SIMD). Each backend runs in its own
+// child process (see lib/child.mjs), so only the one being measured is ever registered.
+//
+// Same case shape as suites/typetorch.mjs. tfjs tensors are reference-counted by hand: every step
+// disposes the previous step's result (what a careful tfjs user writes; cheaper than a tf.tidy
+// scope per op, and PyTorch/typetorch free results implicitly too), keeping the last one alive
+// for sync/read.
+
+import { createRequire } from 'node:module';
+import { dirname, sep } from 'node:path';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * @param {'cpu' | 'wasm'} backend
+ * @returns {{ load(opts: { threads: number }): Promise<object> }}
+ */
+export function tfjsSuite(backend) {
+  return {
+    async load({ threads }) {
+      // tfjs-core's Node entry is CommonJS: its namespace object is module.exports.
+      const core = await import('@tensorflow/tfjs-core');
+      const tf = core.default ?? core;
+      // tf.grad needs gradient functions; tfjs-core's Node entry registers none. The @tensorflow/tfjs
+      // union package registers all of them (in tfjs's global registry) when it is loaded.
+      await import('@tensorflow/tfjs');
+      let version;
+      let usedThreads = 1; // tfjs-backend-cpu is single-threaded JavaScript.
+      if (backend === 'cpu') {
+        const cpu = await import('@tensorflow/tfjs-backend-cpu');
+        version = (cpu.default ?? cpu).version_cpu;
+      } else {
+        const wasmMod = await import('@tensorflow/tfjs-backend-wasm');
+        const wasm = wasmMod.default ?? wasmMod;
+        version = wasm.version_wasm;
+        // The .wasm binaries sit next to the package's Node entry (dist/tf-backend-wasm.node.js);
+        // Emscripten reads them from disk with fs when given a path prefix (trailing separator
+        // required: it is concatenated with the file name).
+        wasm.setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + sep);
+        // Ask XNNPACK for one thread per core. In Node, tfjs 4.22 hard-codes
+        // WASM_HAS_MULTITHREAD_SUPPORT = false (tfjs issue #3830) and loads the single-threaded
+        // SIMD binary, so this is a request the backend cannot honour: the table reports the
+        // count it actually uses (getThreadsCount(), after init).
+        wasm.setThreadsCount(threads);
+        if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") failed to initialise');
+        usedThreads = wasm.getThreadsCount();
+      }
+      if (backend === 'cpu' && !(await tf.setBackend('cpu'))) throw new Error('tf.setBackend("cpu") failed');
+      await tf.ready();
+      if (tf.getBackend() !== backend) throw new Error(`active tfjs backend is ${tf.getBackend()}, not ${backend}`);
+
+      const simd = backend === 'wasm' ? await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT') : undefined;
+      return {
+        info: {
+          version: `${version} (core ${tf.version_core})`,
+          threads: usedThreads,
+          ...(simd !== undefined && { simd }),
+        },
+        makeCase: (fig) => makeCase(tf, fig),
+      };
+    },
+  };
+}
+
+function makeCase(tf, fig) {
+  const owned = [];
+  const keep = (t) => (owned.push(t), t);
+  let a;
+  let b;
+  let op;
+  if (fig.kind === 'matmul') {
+    a = keep(tf.randomNormal([fig.n, fig.n]));
+    b = keep(tf.randomNormal([fig.n, fig.n]));
+    // transposeB: tfjs's way of saying a @ b.t() without materialising the transpose.
+    op = () => tf.matMul(a, b, false, fig.transposed);
+  } else if (fig.kind === 'add') {
+    a = keep(tf.randomNormal([fig.n]));
+    b = keep(tf.randomNormal([fig.n]));
+    op = () => tf.add(a, b);
+  } else if (fig.kind === 'backward') {
+    // tfjs has no tape on tensors and no .backward(); tf.grad is its closest equivalent: it
+    // records f, runs the backward pass and returns d(sum(a*b))/da. Built once, called per step;
+    // it disposes its forward intermediates itself.
+    a = keep(tf.randomNormal([fig.n]));
+    b = keep(tf.randomNormal([fig.n]));
+    const grad = tf.grad((x) => tf.sum(tf.mul(x, b)));
+    op = () => grad(a);
+  } else {
+    throw new Error(`no tfjs case for ${fig.kind}`);
+  }
+  let prev = null;
+  const startTensors = tf.memory().numTensors;
+  return {
+    inputs: { a: a.dataSync(), b: b.dataSync() },
+    step() {
+      const r = op();
+      if (prev) prev.dispose();
+      prev = r;
+      return r;
+    },
+    // dataSync() forces the (synchronous) kernel's output to the host: the "make sure it was
+    // computed" read at the end of each timed block.
+    sync: (r) => r.dataSync()[0],
+    read: (r) => r.dataSync(),
+    dispose() {
+      if (prev) prev.dispose();
+      const leaked = tf.memory().numTensors - startTensors;
+      for (const t of owned) t.dispose();
+      // A leak per step would distort this figure (allocation) and the next ones (memory):
+      // lib/child.mjs attaches the warning to the figure.
+      return leaked > 0 ? `leaked ${leaked} tfjs tensors over the run` : null;
+    },
+  };
+}
