@@ -293,7 +293,7 @@ describe('gather, scatter, scatterAdd, indexSelect', () => {
       '[gather] Size does not match at dimension 0 expected index [3, 1] to be no larger than self [2, 2] apart from dimension 1',
     );
     expect(() => t.gather(1, i64([0]))).toThrow(/^\[gather\] Index tensor must have the same number of dimensions/);
-    expect(() => t.gather(1, f64([[0]]))).toThrow('[gather] expected index to be an int64 (or int32) tensor, got float64');
+    expect(() => t.gather(1, f64([[0]]))).toThrow('[gather] expected dtype int64 for index, got float64');
   });
 
   it('scatter writes src along a dim into a copy', () => {

@@ -165,7 +165,7 @@ function atLeast1d(t: Tensor): { shape: number[]; strides: number[] } {
 function checkGatherScatter(op: string, x: Tensor, dim: number, index: Tensor, src: Tensor | null): number {
   checkTensor(op, x);
   checkTensor(op, index, 'index');
-  checkIndexDtype(op, index);
+  if (index.dtype !== 'int64') throw new Error(`[${op}] expected dtype int64 for index, got ${index.dtype}`);
   commonDevice(op, src ? [x, index, src] : [x, index]);
   const d = normalizeDim(op, dim, x.shape.length);
   const xs = atLeast1d(x).shape;
