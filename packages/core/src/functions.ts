@@ -4,8 +4,15 @@
  *
  * @module
  */
-export * from './ops/creation.js';
-export * from './ops/random.js';
+export {
+  tensor, fromTypedArray, empty, zeros, ones, full, eye, zerosLike, onesLike, emptyLike, fullLike, arange, linspace,
+  type SizeAndOptions, type AnyTypedArray,
+} from './ops/creation.js';
+export {
+  rand, randn, randint, randperm, randLike, randnLike, randintLike, bernoulli, multinomial, multinomialAsync,
+  Generator, defaultGenerator, manualSeed, seed, initialSeed, getRngState, setRngState,
+  type RandomOptions, type GeneratorOptions, type GeneratorState, type MultinomialOptions,
+} from './ops/random.js';
 export { cat, stack, hstack, vstack } from './ops/join.js';
 export { toDeviceAsync } from './ops/convert.js';
 export { nonzeroAsync, maskedSelectAsync } from './ops/indexing.js';

@@ -24,6 +24,6 @@ export { isGradEnabled, setGradEnabled, noGrad, enableGrad } from './grad-mode.j
 export { registerAutograd, getAutograd, type AutogradEngine, type GradNode, type BackwardOptions, type OpAttrs } from './autograd-hooks.js';
 export { differentiable, emptyTensor, viewOf, broadcastViewOf, backendOf, castTo, scalarTensor, commonDevice, bumpVersion } from './dispatch.js';
 export * from './functions.js';
-export { tidy, keep } from './tidy.js';
+export { tidy, keep, retainWith } from './tidy.js';
 export { setPrintOptions, getPrintOptions, type PrintOptions } from './format/print-options.js';
 export { formatTensor } from './format/format-tensor.js';

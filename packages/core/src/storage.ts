@@ -6,6 +6,7 @@
  */
 import type { Backend, StorageHandle } from './backend/contract.js';
 import { itemSize, type DType } from './dtype.js';
+import { trackStorage } from './tidy.js';
 
 interface DeviceUsage {
   storages: number;
@@ -45,6 +46,7 @@ export class Storage {
     const bytes = numel * itemSize(dtype);
     track(device, 1, bytes);
     finalizer.register(this, { backend, handle, device, bytes }, this);
+    trackStorage(this);
   }
 
   /** Allocates a new storage of `numel` elements on a device. */

@@ -20,6 +20,7 @@ import * as cr from './ops/creation.js';
 import * as rnd from './ops/random.js';
 import { formatTensor } from './format/format-tensor.js';
 import { getDefaultDtype } from './defaults.js';
+import { retainWith } from './tidy.js';
 
 /** A number, bigint or boolean used where PyTorch accepts a Python scalar. */
 export type ScalarLike = number | bigint | boolean;
@@ -200,6 +201,7 @@ export class Tensor {
   /** Replaces this tensor's storage, shape and strides with another's (PyTorch's `x.data = y`). */
   set data(value: Tensor) {
     if (!(value instanceof Tensor)) throw new Error(`[data] expected a Tensor, got ${typeof value}`);
+    retainWith(this, value);
     this._storage = value._storage;
     this.shape = value.shape;
     this._strides = value._strides;
@@ -222,7 +224,9 @@ export class Tensor {
   // ---- conversion ----
   /** Converts to a dtype and/or device; returns this tensor when nothing changes. */
   to(target: ToTarget, options?: { dtype?: DType; copy?: boolean }): Tensor { return cv.to(this, target, options); }
-  /** Converts to a dtype (`type()` without argument returns the dtype name). */
+  /** {@link to} for any pair of devices, reading the source asynchronously (e.g. from WebGPU). */
+  toAsync(target: ToTarget, options?: { dtype?: DType; copy?: boolean }): Promise<Tensor> { return cv.toDeviceAsync(this, target, options); }
+  /** Converts to a dtype. */
   type(dtype: DType): Tensor { return cv.to(this, dtype); }
   /** Copies to the CPU device. */
   cpu(): Tensor { return cv.to(this, 'cpu'); }
@@ -247,11 +251,11 @@ export class Tensor {
 
   // ---- creation from this tensor ----
   /** A tensor of ones with this tensor's dtype and device unless given. */
-  newOnes(...args: [...SizeArgs] | [...SizeArgs, TensorOptions]): Tensor { return cr.newFilled(this, 1, args); }
+  newOnes(...args: [...SizeArgs] | [...SizeArgs, TensorOptions]): Tensor { return cr.newFilled(this, 1, args, 'newOnes'); }
   /** A tensor of zeros with this tensor's dtype and device unless given. */
-  newZeros(...args: [...SizeArgs] | [...SizeArgs, TensorOptions]): Tensor { return cr.newFilled(this, 0, args); }
+  newZeros(...args: [...SizeArgs] | [...SizeArgs, TensorOptions]): Tensor { return cr.newFilled(this, 0, args, 'newZeros'); }
   /** An uninitialised tensor with this tensor's dtype and device unless given. */
-  newEmpty(...args: [...SizeArgs] | [...SizeArgs, TensorOptions]): Tensor { return cr.newFilled(this, 0, args); }
+  newEmpty(...args: [...SizeArgs] | [...SizeArgs, TensorOptions]): Tensor { return cr.newFilled(this, 0, args, 'newEmpty'); }
   /** A tensor filled with `value`, with this tensor's dtype and device unless given. */
   newFull(size: readonly number[], value: ScalarLike, options?: TensorOptions): Tensor { return cr.newFilled(this, value, [size, options ?? {}]); }
   /** A tensor from data, with this tensor's dtype and device unless given. */
@@ -360,7 +364,7 @@ export class Tensor {
   /** Sets every element to zero. */ zero_(): this { return ew.fillInto(this, 0); }
   /** Fills with uniform numbers in `[from, to)`. */ uniform_(from = 0, to = 1, options?: { generator?: rnd.Generator }): this { return rnd.uniform_(this, from, to, options); }
   /** Fills with normal numbers. */ normal_(mean = 0, std = 1, options?: { generator?: rnd.Generator }): this { return rnd.normal_(this, mean, std, options); }
-  /** Fills with 0/1 draws of probability `p`. */ bernoulli_(p: number = 0.5, options?: { generator?: rnd.Generator }): this { return rnd.bernoulli_(this, p, options); }
+  /** Fills with 0/1 draws of probability `p` (a number or a tensor of probabilities). */ bernoulli_(p: number | Tensor = 0.5, options?: { generator?: rnd.Generator }): this { return rnd.bernoulli_(this, p, options); }
   /** Bernoulli draws with this tensor's probabilities. */ bernoulli(options?: { generator?: rnd.Generator }): Tensor { return rnd.bernoulli(this, options); }
   /** Samples indices from the rows' (unnormalised) probabilities. */ multinomial(numSamples: number, options?: { replacement?: boolean; generator?: rnd.Generator }): Tensor { return rnd.multinomial(this, numSamples, options); }
 
