@@ -22,11 +22,14 @@ export class Size extends Array<number> {
   }
 }
 
-/** Makes a frozen {@link Size} from plain dimensions. */
+/**
+ * Makes a {@link Size} from plain dimensions. Not frozen (freezing costs more than a small op):
+ * shapes are never mutated by the library and must not be by users.
+ */
 export function toSize(dims: readonly number[]): Size {
   const size = new Size(dims.length);
   for (let i = 0; i < dims.length; i++) size[i] = dims[i];
-  return Object.freeze(size) as Size;
+  return size;
 }
 
 /** Sizes passed variadically (`f(2, 3)`) or as one array (`f([2, 3])`), as PyTorch accepts both. */

@@ -7,6 +7,7 @@
 import type { Backend, StorageHandle } from './backend/contract.js';
 import { itemSize, type DType } from './dtype.js';
 import { trackStorage } from './tidy.js';
+import { getBackend } from './backend/registry.js';
 
 interface DeviceUsage {
   storages: number;
@@ -35,6 +36,8 @@ export class Storage {
   /** Incremented by every in-place write; autograd compares it with the version it saved. */
   version = 0;
   private disposed = false;
+  /** Whether this storage is counted by {@link memory} (device memory, not host memory). */
+  private readonly tracked: boolean;
 
   constructor(
     readonly backend: Backend,
@@ -43,9 +46,15 @@ export class Storage {
     readonly dtype: DType,
     readonly numel: number,
   ) {
-    const bytes = numel * itemSize(dtype);
-    track(device, 1, bytes);
-    finalizer.register(this, { backend, handle, device, bytes }, this);
+    // Host memory (a backend with `hostArray`, like cpu) is the garbage collector's business; device
+    // memory is counted and gets a finalizer as a safety net. Registering costs about a microsecond,
+    // which small CPU ops cannot afford.
+    this.tracked = backend.hostArray === undefined;
+    if (this.tracked) {
+      const bytes = numel * itemSize(dtype);
+      track(device, 1, bytes);
+      finalizer.register(this, { backend, handle, device, bytes }, this);
+    }
     trackStorage(this);
   }
 
@@ -63,14 +72,20 @@ export class Storage {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    finalizer.unregister(this);
     this.backend.free(this.handle);
+    if (!this.tracked) return;
+    finalizer.unregister(this);
     track(this.device, -1, -this.numel * itemSize(this.dtype));
   }
 }
 
-/** What {@link memory} reports for one device. */
+/**
+ * What {@link memory} reports for one device. Devices that keep tensors in host memory (cpu) leave
+ * it to the garbage collector and are not counted: they report zeros with `tracked: false`.
+ */
 export interface MemoryInfo {
+  /** False for devices whose memory the garbage collector manages (their counts are zero). */
+  tracked: boolean;
   /** Storages alive on the device (a tensor and its views count once). */
   numStorages: number;
   /** Bytes held by those storages. */
@@ -80,5 +95,6 @@ export interface MemoryInfo {
 /** Live storages and bytes on a device, like `torch.cuda.memory_allocated` for any device. */
 export function memory(device = 'cpu'): MemoryInfo {
   const entry = usage.get(device);
-  return { numStorages: entry?.storages ?? 0, bytes: entry?.bytes ?? 0 };
+  const tracked = getBackend(device, 'memory').hostArray === undefined;
+  return { tracked, numStorages: entry?.storages ?? 0, bytes: entry?.bytes ?? 0 };
 }
