@@ -1,0 +1,117 @@
+/**
+ * Custom differentiable functions (PyTorch's `torch.autograd.Function`): a static `forward` and
+ * `backward`, applied with `MyFunction.apply(...)`.
+ *
+ * @module
+ */
+import { Tensor, isGradEnabled, noGrad } from '@typetorch/core';
+import { OpNode, edgeOf } from './node.js';
+import { attach } from './engine.js';
+import type { Rule } from './rules/rule.js';
+
+/** The `ctx` object passed to a custom function's `forward` and `backward`. */
+export class Context {
+  /** For each argument of `forward`: whether it is a tensor whose gradient is needed. */
+  needsInputGrad: boolean[] = [];
+  private saved: { tensor: Tensor; version: number }[] = [];
+  private freed = false;
+  /** @internal Outputs excluded from differentiation. */
+  readonly nonDifferentiable = new Set<Tensor>();
+  /** Users may keep other values on the context, as in PyTorch (`ctx.constant = 3`). */
+  [key: string]: unknown;
+
+  /** Saves tensors for `backward`; they are checked for in-place changes when read. */
+  saveForBackward(...tensors: (Tensor | null | undefined)[]): void {
+    this.saved = tensors.filter((t): t is Tensor => t instanceof Tensor).map((tensor) => ({ tensor, version: tensor._version }));
+  }
+
+  /** The tensors given to {@link saveForBackward}. */
+  get savedTensors(): Tensor[] {
+    if (this.freed) {
+      throw new Error(`[Function] saved tensors were freed by an earlier backward; pass retainGraph: true to keep them`);
+    }
+    for (const { tensor, version } of this.saved) {
+      if (tensor._version !== version) {
+        throw new Error(
+          `[Function] one of the variables needed for gradient computation has been modified by an inplace operation: ` +
+            `is at version ${tensor._version}; expected version ${version} instead.`,
+        );
+      }
+    }
+    return this.saved.map((s) => s.tensor);
+  }
+
+  /** Marks outputs as not differentiable (e.g. integer indices). */
+  markNonDifferentiable(...outputs: Tensor[]): void {
+    for (const t of outputs) this.nonDifferentiable.add(t);
+  }
+
+  /** @internal Drops saved tensors after a backward that does not retain the graph. */
+  free(): void {
+    this.freed = true;
+    this.saved = [];
+  }
+}
+
+type Output = Tensor | readonly Tensor[];
+
+/** The static methods a subclass of {@link Function} defines, as `apply` calls them. */
+interface FunctionDefinition {
+  forward(ctx: Context, ...args: unknown[]): Output;
+  backward(ctx: Context, ...grads: Tensor[]): Tensor | null | readonly (Tensor | null | undefined)[];
+}
+
+/**
+ * Base class of custom differentiable functions. Subclasses define `static forward(ctx, ...args)`
+ * and `static backward(ctx, ...gradOutputs)`, which returns one gradient (or null) per argument of
+ * `forward`; call them with `MyFunction.apply(...args)`.
+ */
+export class Function {
+  // `forward` and `backward` are deliberately not declared here: a subclass then defines them
+  // without `override`, so PyTorch-style code (API.md) compiles under `noImplicitOverride` too.
+
+  /** Runs the function and, when gradients are needed, records one node for it. */
+  static apply<T extends Output = Tensor>(this: typeof Function, ...args: unknown[]): T {
+    const fn = this as unknown as Partial<FunctionDefinition>;
+    const forward = fn.forward;
+    const backward = fn.backward;
+    if (typeof forward !== 'function') {
+      throw new Error(`[Function] ${this.name}.forward is not defined: subclasses define static forward(ctx, ...args)`);
+    }
+    if (typeof backward !== 'function') {
+      throw new Error(`[Function] ${this.name}.backward is not defined: subclasses define static backward(ctx, ...grads)`);
+    }
+    const ctx = new Context();
+    ctx.needsInputGrad = args.map((a) => a instanceof Tensor && a.requiresGrad && isGradEnabled());
+    const raw = noGrad(() => forward.call(fn, ctx, ...args));
+    if (!ctx.needsInputGrad.some(Boolean)) return raw as T;
+
+    // An output that is an input object gets its own tensor, so the input keeps its own history.
+    const list = (raw instanceof Tensor ? [raw] : [...raw]).map((t) => (args.includes(t) ? t.detach() : t));
+    const tensorArgs = args.map((a, i) => [a, i] as const).filter((e): e is readonly [Tensor, number] => e[0] instanceof Tensor);
+    const rule: Rule = {
+      name: `${this.name}Backward`,
+      backward(_ctx, grads) {
+        const result = backward.call(fn, ctx, ...grads);
+        const perArg = result instanceof Tensor || result === null ? [result] : result;
+        return tensorArgs.map(([, argIndex]) => perArg[argIndex] ?? null);
+      },
+    };
+    const inputs = tensorArgs.map(([t]) => t);
+    const differentiable = list.filter((t) => !ctx.nonDifferentiable.has(t));
+    const node = new FunctionNode(ctx, rule, inputs, list, list.map((t) => ({ shape: t.shape, dtype: t.dtype, device: t.device })));
+    attach(node, differentiable);
+    return (raw instanceof Tensor ? list[0] : list) as unknown as T;
+  }
+}
+
+/** The node of a custom function: frees the context's saved tensors on release. */
+class FunctionNode extends OpNode {
+  constructor(private readonly ctx: Context, rule: Rule, inputs: readonly Tensor[], outputs: readonly Tensor[], meta: OpNode['outputMeta']) {
+    super('Function', rule, inputs, outputs, {}, inputs.map(edgeOf), meta);
+  }
+
+  override release(): void {
+    this.ctx.free();
+  }
+}
