@@ -361,7 +361,7 @@ export class Tensor {
   /** In-place {@link round}. */ round_(): this { return ew.inplace('round_', this, (s) => ew.unary('round', s)); }
   /** Writes `src` (broadcast, cast) into this tensor. */ copy_(src: TensorLike): this { return ew.copyInto(this, src); }
   /** Sets every element to `value`. */ fill_(value: TensorLike): this { return ew.fillInto(this, value); }
-  /** Sets every element to zero. */ zero_(): this { return ew.fillInto(this, 0); }
+  /** Sets every element to zero. */ zero_(): this { return ew.fillInto(this, 0, 'zero_'); }
   /** Fills with uniform numbers in `[from, to)`. */ uniform_(from = 0, to = 1, options?: { generator?: rnd.Generator }): this { return rnd.uniform_(this, from, to, options); }
   /** Fills with normal numbers. */ normal_(mean = 0, std = 1, options?: { generator?: rnd.Generator }): this { return rnd.normal_(this, mean, std, options); }
   /** Fills with 0/1 draws of probability `p` (a number or a tensor of probabilities). */ bernoulli_(p: number | Tensor = 0.5, options?: { generator?: rnd.Generator }): this { return rnd.bernoulli_(this, p, options); }

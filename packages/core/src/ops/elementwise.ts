@@ -13,6 +13,7 @@ import {
 } from '../dispatch.js';
 import { broadcastShapes, showShape } from '../shape.js';
 import { isGradEnabled } from '../grad-mode.js';
+import { getAutograd } from '../autograd-hooks.js';
 import { Tensor, type ScalarLike, type TensorLike } from '../tensor.js';
 
 /** Unary functions whose result is floating point: integer inputs become the default float dtype. */
@@ -199,7 +200,7 @@ export function lerp(start: Tensor, end: Tensor, weight: TensorLike): Tensor {
   checkTensor('lerp', start);
   checkTensor('lerp', end, 'end');
   const w = weight instanceof Tensor ? weight : scalarTensor(weight, start.dtype, start.device);
-  return differentiable('lerp', [start, end, w], {}, () => add(start, mul(w, sub(end, start))));
+  return differentiable('lerp', [start, end, w], { scalarWeight: !(weight instanceof Tensor) }, () => add(start, mul(w, sub(end, start))));
 }
 
 type ClampBound = TensorLike | null | undefined;
@@ -334,13 +335,15 @@ function rebase(op: string, self: Tensor, result: Tensor): void {
   }
   self._gradFn = result._gradFn;
   self._outputNr = result._outputNr;
+  // Hooks and retainGrad() follow the tensor to its new node, as in PyTorch.
+  if (self._retainsGrad || (self._hooks?.length ?? 0) > 0) getAutograd()?.watch(self);
 }
 
 /** `self.copy_(src)`: writes `src` broadcast to `self`'s shape and cast to its dtype. */
 export function copyInto<T extends Tensor>(self: T, src: TensorLike): T {
   checkTensor('copy_', self, 'self');
   checkInPlaceAllowed('copy_', self);
-  if (!(src instanceof Tensor)) return fillInto(self, src);
+  if (!(src instanceof Tensor)) return fillInto(self, src, 'copy_');
   if (src.device !== self.device) {
     // Cross-device copies go through the host; the async read keeps WebGPU honest elsewhere.
     throw new Error(`[copy_] expected src on device '${self.device}', got '${src.device}'; use src.to('${self.device}') first`);
@@ -352,18 +355,33 @@ export function copyInto<T extends Tensor>(self: T, src: TensorLike): T {
   return self;
 }
 
-/** `self.fill_(value)`: sets every element. */
-export function fillInto<T extends Tensor>(self: T, value: TensorLike): T {
-  checkTensor('fill_', self, 'self');
-  if (value instanceof Tensor) {
-    if (value.shape.length !== 0) {
-      throw new Error(`[fill_] expected a 0-dimensional value tensor, got shape ${showShape(value.shape)}`);
-    }
-    return copyInto(self, value);
+/** `self.fill_(value)`: sets every element (`zero_` is `fill_(0)`). */
+export function fillInto<T extends Tensor>(self: T, value: TensorLike, op = 'fill_'): T {
+  checkTensor(op, self, 'self');
+  if (value instanceof Tensor && value.shape.length !== 0) {
+    throw new Error(`[${op}] expected a 0-dimensional value tensor, got shape ${showShape(value.shape)}`);
   }
-  checkInPlaceAllowed('fill_', self);
-  backendOf(self).fill(viewOf(self), toKernelScalar(value as ScalarLike, self.dtype));
-  bumpVersion(self);
-  if (self._gradFn !== null) self.detach_();
+  const tensorValue = value instanceof Tensor;
+  if (isGradEnabled() && (self.requiresGrad || (tensorValue && value.requiresGrad))) {
+    // Recorded, so a tensor with history keeps a graph node (ZeroBackward0 / FillBackward*).
+    const attrs = { zero: op === 'zero_', tensorValue };
+    return inplace(op, self, (src) =>
+      differentiable('fill', tensorValue ? [src, value] : [src], attrs, () => filled(src, value)),
+    );
+  }
+  checkInPlaceAllowed(op, self);
+  if (tensorValue) writeInto(self, castTo(value, self.dtype));
+  else {
+    backendOf(self).fill(viewOf(self), toKernelScalar(value as ScalarLike, self.dtype));
+    bumpVersion(self);
+  }
   return self;
+}
+
+/** A new tensor shaped like `like`, every element `value`. */
+function filled(like: Tensor, value: TensorLike): Tensor {
+  const out = emptyTensor(like.shape, like.dtype, like.device);
+  if (value instanceof Tensor) backendOf(out).copy(viewOf(out), broadcastViewOf(castTo(value, like.dtype), like.shape));
+  else backendOf(out).fill(viewOf(out), toKernelScalar(value as ScalarLike, like.dtype));
+  return out;
 }
