@@ -86,8 +86,8 @@ function binaryKernel(op: BinaryOp, a: TensorLike, b: TensorLike, computeDtype: 
 }
 
 /** Tensor inputs of a binary op; scalar operands become 0-d tensors so rules see two inputs. */
-function binaryInputs(a: TensorLike, b: TensorLike, dtype: DType): [Tensor, Tensor] {
-  const device = commonDevice('binary', [a, b].filter((v): v is Tensor => v instanceof Tensor));
+function binaryInputs(op: string, a: TensorLike, b: TensorLike, dtype: DType): [Tensor, Tensor] {
+  const device = commonDevice(op, [a, b].filter((v): v is Tensor => v instanceof Tensor));
   return [
     a instanceof Tensor ? a : scalarTensor(a, dtype, device),
     b instanceof Tensor ? b : scalarTensor(b, dtype, device),
@@ -100,7 +100,7 @@ function arithmetic(op: BinaryOp, a: TensorLike, b: TensorLike, options: { float
   checkOperand(op, b);
   let dtype = resultType([operand(a), operand(b)], getDefaultDtype());
   if (options.floatResult && !isFloatingPoint(dtype)) dtype = getDefaultDtype();
-  const [at, bt] = binaryInputs(a, b, dtype);
+  const [at, bt] = binaryInputs(op, a, b, dtype);
   return differentiable(op, [at, bt], {}, () => binaryKernel(op, at, bt, dtype, dtype));
 }
 
@@ -171,7 +171,7 @@ export function pow(base: TensorLike, exponent: TensorLike): Tensor {
     const negative = typeof exponent === 'number' ? exponent < 0 : typeof exponent === 'bigint' ? exponent < 0n : false;
     if (negative) throw new Error(`[pow] integers to negative integer powers are not allowed`);
   }
-  const [bt, et] = binaryInputs(base, exponent, dtype);
+  const [bt, et] = binaryInputs('pow', base, exponent, dtype);
   const attrs = { scalarExponent: !(exponent instanceof Tensor), scalarBase: !(base instanceof Tensor) };
   return differentiable('pow', [bt, et], attrs, () => binaryKernel('pow', bt, et, dtype, dtype));
 }
