@@ -15,7 +15,7 @@ export {
 export { getDefaultDtype, setDefaultDtype } from './defaults.js';
 export { philox, uniformAt, uniform32, uniform64 } from './random/philox.js';
 export { Storage, memory, type MemoryInfo } from './storage.js';
-export { Size, type SizeArgs, broadcastShapes, contiguousStrides, numelOf } from './shape.js';
+export { Size, type SizeArgs, broadcastShapes, contiguousStrides, numelOf, isContiguousLayout } from './shape.js';
 export {
   Tensor, type ScalarLike, type TensorLike, type ReduceOptions, type ValuesIndices, type GradHook, type RemovableHandle,
   type IndexItem, type ToTarget, type TensorOptions, type DataTensor,

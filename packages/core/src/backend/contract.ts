@@ -7,6 +7,10 @@
  * contiguous unless a kernel's doc says otherwise, inputs may have any strides (a zero stride is a
  * broadcast dimension).
  *
+ * Errors that depend on data (integer division by zero, an index out of bounds) can only be raised
+ * by devices that run kernels synchronously on the host; other devices leave such results
+ * unspecified, and core checks what it can before dispatching.
+ *
  * @module
  */
 import type { DType } from '../dtype.js';
@@ -77,7 +81,10 @@ export interface Backend {
   free(handle: StorageHandle): void;
   /** Copies host data into a storage starting at element `offset`. `data` has the storage's dtype. */
   write(handle: StorageHandle, dtype: DType, data: TypedArray, offset: number): void;
-  /** Reads a view into a new contiguous host array (row-major order of the view's shape). */
+  /**
+   * Reads a view into a new contiguous host array (row-major order of the view's shape). The result
+   * reflects every kernel issued before the call, and none issued after it.
+   */
   read(view: View): Promise<TypedArray>;
   /** Synchronous form of `read`, for devices that can. Devices that cannot leave it undefined. */
   readSync?(view: View): TypedArray;
@@ -90,9 +97,12 @@ export interface Backend {
   wrapHostArray?(data: TypedArray, dtype: DType): StorageHandle;
 
   // ---- elementwise ----
-  /** `out[i] = x[i]`, converting between dtypes (float to int truncates toward zero; to bool is `!= 0`). */
+  /**
+   * `out[i] = x[i]`, converting between dtypes (float to int truncates toward zero; to bool is `!= 0`).
+   * `out` may be any view (in-place ops write through views).
+   */
   copy(out: View, x: View): void;
-  /** `out[i] = value`. The value is already in the output's dtype domain. */
+  /** `out[i] = value`; `out` may be any view. The value is already in the output's dtype domain. */
   fill(out: View, value: Scalar): void;
   /** `out[i] = op(x[i])`. `x` and `out` have the same shape; dtypes as core decided. */
   unary(op: UnaryOp, out: View, x: View): void;
@@ -104,7 +114,7 @@ export interface Backend {
   // ---- reductions and scans ----
   /** Reduces `x` over `axes` into `out` (same rank, size 1 on reduced axes). */
   reduce(op: ReduceOp, out: View, x: View, axes: readonly number[]): void;
-  /** Inclusive scan of `x` along `axis` into `out` (same shape). */
+  /** Inclusive scan of `x` along `axis` into `out` (same shape); a rank-0 `x` is copied. */
   scan(op: ScanOp, out: View, x: View, axis: number): void;
 
   // ---- linear algebra ----
@@ -118,10 +128,10 @@ export interface Backend {
   // ---- indexing ----
   /** `out[...i, j, k...] = x[...i, index[...i, j, k...], k...]` along `dim`; `index` is int64 or int32. */
   gather(out: View, x: View, dim: number, index: View): void;
-  /** `out[...i, index[...i, j, k...], k...] += src[...i, j, k...]` along `dim` (in place on `out`). */
+  /** `out[...i, index[...i, j, k...], k...] += src[...i, j, k...]` along `dim` (in place on `out`, which may be any view). */
   scatterAdd(out: View, dim: number, index: View, src: View): void;
   /**
-   * `out[...i, index[...i, j, k...], k...] = src[...i, j, k...]` along `dim` (in place on `out`).
+   * `out[...i, index[...i, j, k...], k...] = src[...i, j, k...]` along `dim` (in place on `out`, which may be any view).
    * With duplicate indices the last write wins on CPU; other devices may pick any.
    */
   scatter(out: View, dim: number, index: View, src: View): void;
@@ -129,8 +139,8 @@ export interface Backend {
   // ---- randomness ----
   /**
    * Fills `out` (float32 or float64) with uniform numbers in [0, 1) from the counter-based
-   * generator: element `i` (in row-major order) is `uniformFromBits(philox(key, counter + i))`, see
-   * `random.ts`. Every backend produces the same stream for the same key and counter.
+   * generator: element `i` (in row-major order) is `uniformAt(key, counter, i, out.dtype === 'float64')`
+   * (random/philox.ts). Every backend produces the same stream for the same key and counter.
    */
   uniform(out: View, key: readonly [number, number], counter: number): void;
 
