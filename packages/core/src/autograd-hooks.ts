@@ -47,8 +47,8 @@ export interface AutogradEngine {
 
 let engine: AutogradEngine | undefined;
 
-/** Installs the autograd engine. `@typetorch/autograd` calls this when imported. */
-export function registerAutograd(impl: AutogradEngine): void {
+/** Installs the autograd engine (`@typetorch/autograd` calls this when imported); undefined removes it. */
+export function registerAutograd(impl: AutogradEngine | undefined): void {
   engine = impl;
 }
 

@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as torch from '@typetorch/core';
 import { cpuBackend } from '@typetorch/backend-cpu';
-import type { GradNode, OpAttrs, Tensor } from '@typetorch/core';
+import type { GradNode, Tensor } from '@typetorch/core';
+import { recordGraphNodes } from './helpers/recording-engine.js';
 
 /** A CPU-backed device without synchronous reads, as WebGPU. */
 function asyncOnlyDevice(name: string): void {
@@ -145,25 +146,7 @@ describe('to', () => {
 });
 
 describe('graph nodes recorded by to', () => {
-  interface Node { op: string; inputs: readonly Tensor[]; outputs: readonly Tensor[]; attrs: OpAttrs }
-  let nodes: Node[] = [];
-  let previous: ReturnType<typeof torch.getAutograd>;
-
-  beforeEach(() => {
-    nodes = [];
-    previous = torch.getAutograd();
-    torch.registerAutograd({
-      record(op, inputs, outputs, attrs) {
-        nodes.push({ op, inputs, outputs, attrs });
-        for (const out of outputs) out._gradFn = { name: op, nextFunctions: [] };
-      },
-      backward() { throw new Error('not used'); },
-      watch() {},
-    } as Parameters<typeof torch.registerAutograd>[0]);
-  });
-  afterEach(() => {
-    if (previous) torch.registerAutograd(previous);
-  });
+  const nodes = recordGraphNodes();
 
   it("records a dtype change as 'toDtype' with the input dtype", () => {
     const x = torch.tensor([1, 2], { requiresGrad: true });
@@ -179,7 +162,7 @@ describe('graph nodes recorded by to', () => {
     const x = torch.tensor([1, 2], { requiresGrad: true });
     x.to('cpu2');
     expect(nodes.map((n) => [n.op, n.attrs])).toEqual([['toDevice', { device: 'cpu' }]]);
-    nodes = [];
+    nodes.length = 0;
     x.to({ device: 'cpu2', dtype: 'float64' });
     expect(nodes.map((n) => n.op).sort()).toEqual(['toDevice', 'toDtype']);
   });

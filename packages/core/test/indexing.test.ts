@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as torch from '@typetorch/core';
 import { cpuBackend } from '@typetorch/backend-cpu';
-import type { Backend, OpAttrs, Tensor } from '@typetorch/core';
+import type { Backend, Tensor } from '@typetorch/core';
+import { recordGraphNodes } from './helpers/recording-engine.js';
 
 const f64 = (data: unknown): Tensor => torch.tensor(data, { dtype: 'float64' });
 const i64 = (data: unknown): Tensor => torch.tensor(data, { dtype: 'int64' });
@@ -395,25 +396,7 @@ describe('on a device that cannot read synchronously', () => {
 });
 
 describe('graph nodes recorded for indexing', () => {
-  interface Node { op: string; inputs: readonly Tensor[]; attrs: OpAttrs }
-  let nodes: Node[] = [];
-  let previous: ReturnType<typeof torch.getAutograd>;
-
-  beforeEach(() => {
-    nodes = [];
-    previous = torch.getAutograd();
-    torch.registerAutograd({
-      record(op, inputs, outputs, attrs) {
-        nodes.push({ op, inputs, attrs });
-        for (const out of outputs) out._gradFn = { name: op, nextFunctions: [] };
-      },
-      backward() { throw new Error('not used'); },
-      watch() {},
-    } as Parameters<typeof torch.registerAutograd>[0]);
-  });
-  afterEach(() => {
-    if (previous) torch.registerAutograd(previous);
-  });
+  const nodes = recordGraphNodes();
 
   it('basic items record their views, and index tensors record one index node with int64 indices', () => {
     const x = iota(3, 4).requiresGrad_();

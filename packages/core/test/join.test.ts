@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as torch from '@typetorch/core';
 import '@typetorch/backend-cpu';
-import type { OpAttrs, Tensor } from '@typetorch/core';
+import type { Tensor } from '@typetorch/core';
 import { hstack, vstack } from '../src/ops/join.js';
+import { recordGraphNodes } from './helpers/recording-engine.js';
 
 const f64 = (data: unknown): Tensor => torch.tensor(data, { dtype: 'float64' });
 const i64 = (data: unknown): Tensor => torch.tensor(data, { dtype: 'int64' });
@@ -79,25 +80,7 @@ describe('stack, hstack, vstack', () => {
 });
 
 describe('graph nodes recorded for joins', () => {
-  interface Node { op: string; inputs: readonly Tensor[]; attrs: OpAttrs }
-  let nodes: Node[] = [];
-  let previous: ReturnType<typeof torch.getAutograd>;
-
-  beforeEach(() => {
-    nodes = [];
-    previous = torch.getAutograd();
-    torch.registerAutograd({
-      record(op, inputs, outputs, attrs) {
-        nodes.push({ op, inputs, attrs });
-        for (const out of outputs) out._gradFn = { name: op, nextFunctions: [] };
-      },
-      backward() { throw new Error('not used'); },
-      watch() {},
-    } as Parameters<typeof torch.registerAutograd>[0]);
-  });
-  afterEach(() => {
-    if (previous) torch.registerAutograd(previous);
-  });
+  const nodes = recordGraphNodes();
 
   it('cat records its inputs with the dim and each input size along it', () => {
     const a = f64([[1, 2]]).requiresGrad_();

@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as torch from '@typetorch/core';
 import { cpuBackend } from '@typetorch/backend-cpu';
-import type { Backend, OpAttrs, Tensor, View } from '@typetorch/core';
+import type { Backend, Tensor, View } from '@typetorch/core';
+import { recordGraphNodes } from './helpers/recording-engine.js';
 
 const flatten = (v: unknown): number[] => (Array.isArray(v) ? v.flatMap(flatten) : [v as number]);
 const numel = (shape: readonly number[]) => shape.reduce((n, d) => n * d, 1);
@@ -272,25 +273,7 @@ describe('mm, bmm, mv, dot and outer', () => {
 });
 
 describe('graph nodes recorded for autograd', () => {
-  const ops: { op: string; inputs: readonly Tensor[]; attrs: OpAttrs }[] = [];
-  let previous: ReturnType<typeof torch.getAutograd>;
-  beforeEach(() => {
-    ops.length = 0;
-    previous = torch.getAutograd();
-    torch.registerAutograd({
-      record(op, inputs, outputs, attrs) {
-        ops.push({ op, inputs, attrs });
-        for (const out of outputs) out._gradFn = { name: op, nextFunctions: [] };
-      },
-      backward() {
-        throw new Error('not used');
-      },
-      watch() {},
-    });
-  });
-  afterEach(() => {
-    if (previous) torch.registerAutograd(previous);
-  });
+  const ops = recordGraphNodes();
 
   it('names the node after the case PyTorch dispatches to, with both operands as inputs', () => {
     const v = randn(3).requiresGrad_();

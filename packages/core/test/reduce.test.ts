@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as torch from '@typetorch/core';
 import { cpuBackend } from '@typetorch/backend-cpu';
-import type { Backend, OpAttrs, Tensor, View } from '@typetorch/core';
+import type { Backend, Tensor, View } from '@typetorch/core';
+import { recordGraphNodes } from './helpers/recording-engine.js';
 
 const NaN_ = Number.NaN;
 const inf = Number.POSITIVE_INFINITY;
@@ -512,27 +513,7 @@ describe('fused softmax kernels', () => {
 });
 
 describe('graph nodes recorded for autograd', () => {
-  interface Node { op: string; inputs: readonly Tensor[]; outputs: readonly Tensor[]; attrs: OpAttrs }
-  let nodes: Node[] = [];
-  let previous: ReturnType<typeof torch.getAutograd>;
-
-  beforeEach(() => {
-    nodes = [];
-    previous = torch.getAutograd();
-    torch.registerAutograd({
-      record(op, inputs, outputs, attrs) {
-        nodes.push({ op, inputs, outputs, attrs });
-        for (const out of outputs) out._gradFn = { name: op, nextFunctions: [] };
-      },
-      backward() {
-        throw new Error('not used');
-      },
-      watch() {},
-    });
-  });
-  afterEach(() => {
-    if (previous) torch.registerAutograd(previous);
-  });
+  const nodes = recordGraphNodes();
 
   const leaf = () => f64([[1, 5], [5, 2]]).requiresGrad_();
 

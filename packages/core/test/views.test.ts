@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as torch from '@typetorch/core';
 import '@typetorch/backend-cpu';
-import type { OpAttrs, Tensor } from '@typetorch/core';
+import type { Tensor } from '@typetorch/core';
+import { recordGraphNodes } from './helpers/recording-engine.js';
 
 const f64 = (data: unknown): Tensor => torch.tensor(data, { dtype: 'float64' });
 /** `[0, 1, ..., n-1]` as float64 in the given shape. */
@@ -325,25 +326,7 @@ describe('contiguous, clone, detach', () => {
 });
 
 describe('graph nodes recorded for views', () => {
-  interface Node { op: string; inputs: readonly Tensor[]; attrs: OpAttrs }
-  let nodes: Node[] = [];
-  let previous: ReturnType<typeof torch.getAutograd>;
-
-  beforeEach(() => {
-    nodes = [];
-    previous = torch.getAutograd();
-    torch.registerAutograd({
-      record(op, inputs, outputs, attrs) {
-        nodes.push({ op, inputs, attrs });
-        for (const out of outputs) out._gradFn = { name: op, nextFunctions: [] };
-      },
-      backward() { throw new Error('not used'); },
-      watch() {},
-    } as Parameters<typeof torch.registerAutograd>[0]);
-  });
-  afterEach(() => {
-    if (previous) torch.registerAutograd(previous);
-  });
+  const nodes = recordGraphNodes();
 
   it('records each view op with its normalised attrs', () => {
     const x = iota(2, 3).requiresGrad_();
