@@ -40,3 +40,41 @@ describe('in-place ops on tensors with history', () => {
     expect(torch.lerp(x, x.mul(2), torch.tensor(0.5)).gradFn?.name).toBe('LerpBackward1');
   });
 });
+
+describe('in-place writes through views (CopySlices)', () => {
+  it('sends the written region’s gradient to the written values and the rest to the base’s history', () => {
+    const x = torch.tensor([1, 2, 3, 4], { requiresGrad: true });
+    const w = torch.tensor([10, 20], { requiresGrad: true });
+    const y = x.mul(2);
+    y.narrow(0, 1, 2).copy_(w.mul(3));
+    expect(y.gradFn?.name).toBe('CopySlices');
+    expect(y.tolistSync()).toEqual([2, 30, 60, 8]);
+    y.mul(torch.tensor([1, 2, 3, 4])).sum().backward();
+    expect(x.grad!.tolistSync()).toEqual([2, 0, 0, 8]);
+    expect(w.grad!.tolistSync()).toEqual([6, 9]);
+  });
+
+  it('gives a base that did not require grad a history when a value that does is written into it', () => {
+    const base = torch.zeros(2, 3);
+    const w = torch.tensor([1, 2, 3], { requiresGrad: true });
+    base.select(0, 1).copy_(w);
+    expect(base.requiresGrad).toBe(true);
+    base.pow(2).sum().backward();
+    expect(w.grad!.tolistSync()).toEqual([2, 4, 6]);
+  });
+
+  it('differentiates in-place ops on a view of a non-leaf, and the view itself', () => {
+    const x = torch.ones(2, 2, { requiresGrad: true });
+    const y = x.mul(1);
+    const row = y.index(0);
+    row.mul_(3);
+    expect(row.gradFn?.name).toBe('AsStridedBackward0');
+    y.sum().backward();
+    expect(x.grad!.tolistSync()).toEqual([[3, 3], [1, 1]]);
+    expect(torch.autograd.gradcheck((a) => {
+      const b = a.mul(1);
+      b.index(':', 0).mul_(a.index(':', 1));
+      return b;
+    }, [torch.randn(3, 2, { dtype: 'float64', requiresGrad: true })])).toBe(true);
+  });
+});

@@ -1,13 +1,14 @@
 /**
  * Derivative rules of views and shape ops (view, reshape, permute, transpose, expand, squeeze,
- * unsqueeze, slice, select, asStrided, flip, repeat) and of joins (cat, stack). None of them reads
+ * unsqueeze, slice, select, asStrided, flip, repeat), of joins (cat, stack), and of in-place writes
+ * through views (CopySlices). None of them reads
  * values: they only move gradients around, with tensor ops, so they can be differentiated again.
  *
  * @module
  */
-import { cat, stack, tensor, type OpAttrs, type Tensor } from '@typetorch/core';
+import { cat, noGrad, stack, tensor, where, zeros, type OpAttrs, type Tensor } from '@typetorch/core';
 import { sumToShape } from '../reduce-grad.js';
-import { defineRules } from './rule.js';
+import { defineRule, defineRules } from './rule.js';
 
 function inputShape(attrs: OpAttrs): number[] {
   return [...(attrs.inputShape as readonly number[])];
@@ -151,5 +152,26 @@ defineRules({
   split: {
     name: (attrs) => (attrs.withSizes ? 'SplitWithSizesBackward0' : 'SplitBackward0'),
     backward: ({ attrs }, grads) => [cat([...grads], attrs.dim as number)],
+  },
+});
+
+/**
+ * An in-place write through a view (PyTorch's `CopySlices`): inputs are the base before the write
+ * and the values written; attrs give the written region as `asStrided` geometry relative to the
+ * base. The region's gradient goes to the written values, the rest to the base's earlier history.
+ */
+defineRule('copySlices', {
+  name: 'CopySlices',
+  backward: ({ attrs, needsInputGrad: n }, [g]) => {
+    const size = attrs.size as number[];
+    const stride = attrs.stride as number[];
+    const offset = attrs.offset as number;
+    const grad = g.contiguous();
+    const written = noGrad(() => {
+      const mask = zeros([...g.shape], { dtype: 'bool', device: g.device });
+      mask.asStrided(size, stride, offset).fill_(true);
+      return mask;
+    });
+    return [n[0] ? where(written, 0, grad) : null, n[1] ? grad.asStrided(size, stride, offset) : null];
   },
 });

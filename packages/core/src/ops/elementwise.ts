@@ -11,9 +11,10 @@ import {
   backendOf, broadcastViewOf, bumpVersion, castTo, checkTensor, commonDevice, differentiable,
   emptyTensor, scalarTensor, toKernelScalar, viewOf,
 } from '../dispatch.js';
-import { broadcastShapes, showShape } from '../shape.js';
+import { broadcastShapes, isContiguousLayout, showShape } from '../shape.js';
 import { isGradEnabled } from '../grad-mode.js';
-import { getAutograd } from '../autograd-hooks.js';
+import { getAutograd, requireAutograd } from '../autograd-hooks.js';
+import { asStrided } from './views.js';
 import { Tensor, type ScalarLike, type TensorLike } from '../tensor.js';
 
 /** Unary functions whose result is floating point: integer inputs become the default float dtype. */
@@ -327,16 +328,33 @@ function writeInto(self: Tensor, values: Tensor): void {
 }
 
 function rebase(op: string, self: Tensor, result: Tensor): void {
-  if (self._base !== null && self._base.requiresGrad) {
-    throw new Error(
-      `[${op}] in-place changes to a view of a tensor that requires grad are not supported; ` +
-        `use the out-of-place op and torch.cat/where to build the new tensor`,
-    );
+  if (self._base !== null) rebaseThroughView(op, self, self._base, result);
+  else {
+    self._gradFn = result._gradFn;
+    self._outputNr = result._outputNr;
   }
-  self._gradFn = result._gradFn;
-  self._outputNr = result._outputNr;
   // Hooks and retainGrad() follow the tensor to its new node, as in PyTorch.
   if (self._retainsGrad || (self._hooks?.length ?? 0) > 0) getAutograd()?.watch(self);
+}
+
+/**
+ * An in-place write through a view changes its base too, so the base gets a new node (PyTorch's
+ * `CopySlices`): the gradient of the written region goes to `result`, the rest to the base's
+ * earlier history. The view then becomes a view of the rebased base.
+ */
+function rebaseThroughView(op: string, view: Tensor, base: Tensor, result: Tensor): void {
+  if (!isContiguousLayout(base.shape, base._strides)) {
+    throw new Error(`[${op}] in-place changes through a view of a non-contiguous tensor that requires grad are not supported`);
+  }
+  const before = new Tensor(base._storage, base.shape, base._strides, base._offset);
+  before._gradFn = base._gradFn;
+  before._outputNr = base._outputNr;
+  before._requiresGrad = base._requiresGrad;
+  const region = { size: [...view.shape], stride: [...view._strides], offset: view._offset - base._offset };
+  requireAutograd(op).record('copySlices', [before, result], [base], region);
+  const regenerated = asStrided(base, view.shape, view._strides, view._offset);
+  view._gradFn = regenerated._gradFn;
+  view._outputNr = regenerated._outputNr;
 }
 
 /** `self.copy_(src)`: writes `src` broadcast to `self`'s shape and cast to its dtype. */
