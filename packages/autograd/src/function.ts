@@ -53,11 +53,12 @@ export class Context {
   }
 }
 
-type Output = Tensor | readonly Tensor[];
+/** What a custom function's `forward` returns: one tensor or several. */
+export type FunctionOutput = Tensor | readonly Tensor[];
 
 /** The static methods a subclass of {@link Function} defines, as `apply` calls them. */
 interface FunctionDefinition {
-  forward(ctx: Context, ...args: unknown[]): Output;
+  forward(ctx: Context, ...args: unknown[]): FunctionOutput;
   backward(ctx: Context, ...grads: Tensor[]): Tensor | null | readonly (Tensor | null | undefined)[];
 }
 
@@ -71,7 +72,7 @@ export class Function {
   // without `override`, so PyTorch-style code (API.md) compiles under `noImplicitOverride` too.
 
   /** Runs the function and, when gradients are needed, records one node for it. */
-  static apply<T extends Output = Tensor>(this: typeof Function, ...args: unknown[]): T {
+  static apply<T extends FunctionOutput = Tensor>(this: typeof Function, ...args: unknown[]): T {
     const fn = this as unknown as Partial<FunctionDefinition>;
     const forward = fn.forward;
     const backward = fn.backward;

@@ -6,7 +6,8 @@
 import { Tensor, stack, zerosLike, onesLike, noGrad } from '@typetorch/core';
 import { grad } from './grad.js';
 
-type Fn = (...inputs: Tensor[]) => Tensor;
+/** A function of tensors with one tensor result, as the functional API differentiates it. */
+export type TensorFunction = (...inputs: Tensor[]) => Tensor;
 
 function prepare(inputs: Tensor | readonly Tensor[]): Tensor[] {
   const list = inputs instanceof Tensor ? [inputs] : [...inputs];
@@ -23,7 +24,7 @@ export interface FunctionalOptions {
  * The Jacobian of `fn` at `inputs`: for one input a tensor of shape `out.shape ++ in.shape`, for an
  * array of inputs an array of such tensors.
  */
-export function jacobian(fn: Fn, inputs: Tensor | readonly Tensor[], options: FunctionalOptions = {}): Tensor | Tensor[] {
+export function jacobian(fn: TensorFunction, inputs: Tensor | readonly Tensor[], options: FunctionalOptions = {}): Tensor | Tensor[] {
   const xs = prepare(inputs);
   const out = fn(...xs);
   const rows: Tensor[][] = xs.map(() => []);
@@ -41,7 +42,7 @@ export function jacobian(fn: Fn, inputs: Tensor | readonly Tensor[], options: Fu
 }
 
 /** The Hessian of a scalar function: the Jacobian of its gradient. */
-export function hessian(fn: Fn, inputs: Tensor | readonly Tensor[]): Tensor | Tensor[][] {
+export function hessian(fn: TensorFunction, inputs: Tensor | readonly Tensor[]): Tensor | Tensor[][] {
   const xs = prepare(inputs);
   const gradient = (...args: Tensor[]) => {
     const [g] = grad(fn(...args), args, { createGraph: true, allowUnused: true }).map((g, i) => g ?? zerosLike(args[i]));
@@ -55,7 +56,7 @@ export function hessian(fn: Fn, inputs: Tensor | readonly Tensor[]): Tensor | Te
 }
 
 /** `[fn(inputs), vᵀ J]`: the vector-Jacobian product. */
-export function vjp(fn: Fn, inputs: Tensor | readonly Tensor[], v?: Tensor): [Tensor, Tensor | Tensor[]] {
+export function vjp(fn: TensorFunction, inputs: Tensor | readonly Tensor[], v?: Tensor): [Tensor, Tensor | Tensor[]] {
   const xs = prepare(inputs);
   const out = fn(...xs);
   const gs = grad(out, xs, { gradOutputs: v ?? onesLike(out), allowUnused: true }).map((g, i) => g ?? zerosLike(xs[i]));
@@ -63,7 +64,7 @@ export function vjp(fn: Fn, inputs: Tensor | readonly Tensor[], v?: Tensor): [Te
 }
 
 /** `[fn(inputs), J v]`: the Jacobian-vector product, by differentiating a vector-Jacobian product. */
-export function jvp(fn: Fn, inputs: Tensor | readonly Tensor[], v?: Tensor | readonly Tensor[]): [Tensor, Tensor] {
+export function jvp(fn: TensorFunction, inputs: Tensor | readonly Tensor[], v?: Tensor | readonly Tensor[]): [Tensor, Tensor] {
   const xs = prepare(inputs);
   const vs = v === undefined ? xs.map((x) => onesLike(x)) : v instanceof Tensor ? [v] : [...v];
   const out = fn(...xs);

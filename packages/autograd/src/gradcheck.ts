@@ -19,9 +19,10 @@ export interface GradcheckOptions {
   raiseException?: boolean;
 }
 
-type Fn = (...inputs: Tensor[]) => Tensor | readonly Tensor[];
+/** A function checked by {@link gradcheck}: tensors in, one or several tensors out. */
+export type CheckedFunction = (...inputs: Tensor[]) => Tensor | readonly Tensor[];
 
-function outputsOf(fn: Fn, inputs: Tensor[]): Tensor[] {
+function outputsOf(fn: CheckedFunction, inputs: Tensor[]): Tensor[] {
   const out = fn(...inputs);
   return out instanceof Tensor ? [out] : [...out];
 }
@@ -40,7 +41,7 @@ function valuesOf(t: Tensor): number[] {
 }
 
 /** Numerical Jacobians d(output o)/d(input i) as rows [input element][output element]. */
-function numericalJacobian(fn: Fn, inputs: Tensor[], i: number, eps: number): number[][][] {
+function numericalJacobian(fn: CheckedFunction, inputs: Tensor[], i: number, eps: number): number[][][] {
   const x = inputs[i];
   const rows: number[][][] = [];
   noGrad(() => {
@@ -59,7 +60,7 @@ function numericalJacobian(fn: Fn, inputs: Tensor[], i: number, eps: number): nu
 }
 
 /** Analytical Jacobians, one backward pass per output element. */
-function analyticalJacobian(fn: Fn, inputs: Tensor[], i: number): number[][][] {
+function analyticalJacobian(fn: CheckedFunction, inputs: Tensor[], i: number): number[][][] {
   const x = inputs[i];
   const outputs = outputsOf(fn, inputs);
   const rows: number[][][] = Array.from({ length: x.numel() }, () => outputs.map((o) => new Array<number>(o.numel()).fill(0)));
@@ -80,7 +81,7 @@ function analyticalJacobian(fn: Fn, inputs: Tensor[], i: number): number[][][] {
  * Checks the gradients of `fn` at `inputs` against finite differences (use float64 inputs that
  * require grad). Returns true, or throws (or returns false) describing the first mismatch.
  */
-export function gradcheck(fn: Fn, inputs: readonly Tensor[], options: GradcheckOptions = {}): boolean {
+export function gradcheck(fn: CheckedFunction, inputs: readonly Tensor[], options: GradcheckOptions = {}): boolean {
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, raiseException = true } = options;
   const list = [...inputs];
   for (let i = 0; i < list.length; i++) {
@@ -111,7 +112,7 @@ export function gradcheck(fn: Fn, inputs: readonly Tensor[], options: GradcheckO
  * gradients of `fn` (computed with `createGraph`). Random gradOutputs are used when not given.
  */
 export function gradgradcheck(
-  fn: Fn,
+  fn: CheckedFunction,
   inputs: readonly Tensor[],
   gradOutputs?: readonly Tensor[],
   options: GradcheckOptions = {},
@@ -121,7 +122,7 @@ export function gradgradcheck(
   const diffInputs = inputs.filter((t) => t.requiresGrad);
   const n = inputs.length;
   // Gradients need a graph even when gradcheck evaluates this under noGrad (finite differences).
-  const firstOrder: Fn = (...all: Tensor[]) =>
+  const firstOrder: CheckedFunction = (...all: Tensor[]) =>
     enableGrad(() => {
       const xs = all.slice(0, n);
       const gs = all.slice(n);

@@ -12,8 +12,8 @@ import './rules/index.js';
 registerAutograd(engine);
 
 export { grad, backward, type GradOptions, type AutogradBackwardOptions } from './grad.js';
-export { Function, Context } from './function.js';
-export { gradcheck, gradgradcheck, type GradcheckOptions } from './gradcheck.js';
+export { Function, Context, type FunctionOutput } from './function.js';
+export { gradcheck, gradgradcheck, type GradcheckOptions, type CheckedFunction } from './gradcheck.js';
 export * as functional from './functional.js';
 export { defineRule, getRule, ruleNames, type Rule, type RuleContext, type SavedSpec } from './rules/rule.js';
 export { sumToShape } from './reduce-grad.js';

@@ -92,7 +92,12 @@ export function scalarKind(value: number | bigint | boolean): ScalarKind {
 }
 
 /** One operand of {@link resultType}: a tensor (by dtype and rank) or a JavaScript scalar. */
-export type Operand = { readonly dtype: DType; readonly dim: number } | number | bigint | boolean;
+export type Operand = {
+  /** The tensor's dtype. */
+  readonly dtype: DType;
+  /** The tensor's number of dimensions. */
+  readonly dim: number;
+} | number | bigint | boolean;
 
 /**
  * PyTorch's `combine_categories`: the lower tier only raises the result when it is of a higher

@@ -25,5 +25,7 @@ export { registerAutograd, getAutograd, type AutogradEngine, type GradNode, type
 export { differentiable, emptyTensor, viewOf, broadcastViewOf, backendOf, castTo, scalarTensor, commonDevice, bumpVersion } from './dispatch.js';
 export * from './functions.js';
 export { tidy, keep, retainWith } from './tidy.js';
-export { setPrintOptions, getPrintOptions, type PrintOptions } from './format/print-options.js';
-export { formatTensor } from './format/format-tensor.js';
+export { setPrintOptions, getPrintOptions, type PrintOptions, type PrintProfile } from './format/print-options.js';
+export { formatTensor, type FormatExtras } from './format/format-tensor.js';
+export type { ClampBound } from './ops/elementwise.js';
+export type { VarOptions } from './ops/reduce.js';

@@ -40,10 +40,15 @@ export class Storage {
   private readonly tracked: boolean;
 
   constructor(
+    /** The backend that owns the memory. */
     readonly backend: Backend,
+    /** The device name the backend is registered as. */
     readonly device: string,
+    /** The backend's handle. */
     readonly handle: StorageHandle,
+    /** The element type. */
     readonly dtype: DType,
+    /** Number of elements. */
     readonly numel: number,
   ) {
     // Host memory (a backend with `hostArray`, like cpu) is the garbage collector's business; device

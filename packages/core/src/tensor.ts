@@ -27,19 +27,44 @@ export type ScalarLike = number | bigint | boolean;
 /** A tensor or a scalar operand. */
 export type TensorLike = Tensor | ScalarLike;
 /** Options of reductions. */
-export interface ReduceOptions { keepdim?: boolean; dtype?: DType }
+export interface ReduceOptions {
+  /** Keep reduced dims with size 1. */
+  keepdim?: boolean;
+  /** Convert the input to this dtype first. */
+  dtype?: DType;
+}
 /** The `(values, indices)` pair of `max(dim)`, `min(dim)`, `sort`, `topk`, ... */
-export interface ValuesIndices { values: Tensor; indices: Tensor }
+export interface ValuesIndices {
+  /** The extreme values. */
+  values: Tensor;
+  /** Their int64 indices along the dim. */
+  indices: Tensor;
+}
 /** A gradient hook: may return a replacement gradient. */
 export type GradHook = (grad: Tensor) => Tensor | void | undefined;
 /** The handle returned by `registerHook`. */
-export interface RemovableHandle { remove(): void }
+export interface RemovableHandle {
+  /** Unregisters the hook. */
+  remove(): void;
+}
 /** An index item of {@link Tensor.index}: an integer, a slice string, `'...'`, `null`, an index tensor or array. */
 export type IndexItem = number | string | null | Tensor | readonly number[] | readonly boolean[];
 /** Where a tensor can go with `to()`: a dtype, a device name, or both. */
-export type ToTarget = DType | string | { dtype?: DType; device?: string };
+export type ToTarget = DType | string | {
+  /** The target dtype. */
+  dtype?: DType;
+  /** The target device. */
+  device?: string;
+};
 /** Options of creation functions. */
-export interface TensorOptions { dtype?: DType; device?: string; requiresGrad?: boolean }
+export interface TensorOptions {
+  /** Element type (default: the default float dtype, or inferred from data). */
+  dtype?: DType;
+  /** Device name (default: the default device, normally `'cpu'`). */
+  device?: string;
+  /** Make the new tensor a leaf that requires grad. */
+  requiresGrad?: boolean;
+}
 
 /** A detached tensor that shares storage and can also be called to read values: the result of `.data`. */
 export type DataTensor = Tensor & (() => Promise<TypedArray>);
@@ -133,6 +158,7 @@ export class Tensor {
   // ---- autograd metadata ----
   /** Whether gradients flow to this tensor. */
   get requiresGrad(): boolean { return this._requiresGrad || this._gradFn !== null; }
+  /** Same as {@link requiresGrad_}. */
   set requiresGrad(value: boolean) { this.requiresGrad_(value); }
   /** Sets `requiresGrad` on a leaf, in place; returns this tensor. */
   requiresGrad_(value = true): this {

@@ -5,6 +5,7 @@
  */
 import { Tensor, type TensorLike } from '../tensor.js';
 import * as ew from '../ops/elementwise.js';
+import type { ClampBound } from '../ops/elementwise.js';
 
 /** True when `value` is a Tensor (PyTorch's `torch.is_tensor`). */
 export function isTensor(value: unknown): value is Tensor {
@@ -311,7 +312,6 @@ export function logicalXor(a: TensorLike, b: TensorLike): Tensor {
   return ew.compare('logicalXor', a, b);
 }
 
-type ClampBound = TensorLike | null | undefined;
 
 /** Clamps into `[min, max]`: `clamp(x, min, max)` or `clamp(x, { min, max })`. */
 export function clamp(x: Tensor, min?: ClampBound | { min?: ClampBound; max?: ClampBound }, max?: ClampBound): Tensor {

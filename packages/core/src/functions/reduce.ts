@@ -7,7 +7,8 @@ import { Tensor, type ReduceOptions, type ValuesIndices } from '../tensor.js';
 import type { DType } from '../dtype.js';
 import type { VarOptions } from '../ops/reduce.js';
 
-type Dims = number | readonly number[] | null;
+/** One dim, several dims, or null for all. */
+export type Dims = number | readonly number[] | null;
 
 /** Sum over all or some dims. */
 export function sum(x: Tensor, dim?: Dims | ReduceOptions, options?: ReduceOptions): Tensor {

@@ -204,7 +204,8 @@ export function lerp(start: Tensor, end: Tensor, weight: TensorLike): Tensor {
   return differentiable('lerp', [start, end, w], { scalarWeight: !(weight instanceof Tensor) }, () => add(start, mul(w, sub(end, start))));
 }
 
-type ClampBound = TensorLike | null | undefined;
+/** A bound of `clamp`: a scalar, a tensor, or none. */
+export type ClampBound = TensorLike | null | undefined;
 
 /** Clamps into `[min, max]`: `clamp(x, min, max)` or `clamp(x, { min, max })`; NaN stays NaN. */
 export function clamp(x: Tensor, min?: ClampBound | { min?: ClampBound; max?: ClampBound }, max?: ClampBound): Tensor {
