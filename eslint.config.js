@@ -26,6 +26,7 @@ export default defineConfig(
     '**/coverage/',
     '**/.turbo/',
     'apps/docs/site/',
+    '**/.doc-examples/', // generated from Markdown by the documentation-examples test
     'data/',
     'tmp/',
   ]),
