@@ -38,7 +38,9 @@ function watch(tensor: Tensor): void {
 interface RunOptions {
   readonly retainGraph: boolean;
   readonly createGraph: boolean;
-  /** `grad()`: capture the gradients of these tensors instead of accumulating into leaves. */
+  /** Whether leaves' `.grad` receive gradients (`backward`) or not (`grad()`). */
+  readonly accumulate: boolean;
+  /** Tensors whose total gradient the run returns (`grad()`'s inputs, `backward`'s non-leaf inputs). */
   readonly capture?: readonly Tensor[];
   /** `backward(inputs)`: accumulate only into these leaves. */
   readonly accumulateOnly?: ReadonlySet<Tensor>;
@@ -176,7 +178,7 @@ export function run(roots: readonly Tensor[], seeds: readonly Tensor[], options:
       if (wanted) for (const [index, ks] of wanted) for (const k of ks) captured[k] = grads[index] ?? null;
 
       if (node instanceof AccumulateGrad) {
-        if (!options.capture && grads[0]) accumulateLeaf(node, grads[0], options);
+        if (options.accumulate && grads[0]) accumulateLeaf(node, grads[0], options);
       } else if (node instanceof OpNode) {
         visited.push(node);
         runNode(node, grads, buffers);
@@ -243,10 +245,17 @@ export function runBackward(tensors: readonly Tensor[], grads: readonly (Tensor 
   const seeds = seedsFor('backward', tensors, grads);
   const createGraph = options.createGraph ?? false;
   const inputs = options.inputs === undefined ? undefined : options.inputs instanceof Tensor ? [options.inputs] : options.inputs;
-  run(tensors, seeds, {
+  // Non-leaf inputs get their total gradient in `.grad`, as in PyTorch.
+  const nonLeafInputs = inputs?.filter((t) => !t.isLeaf) ?? [];
+  const captured = run(tensors, seeds, {
     retainGraph: options.retainGraph ?? createGraph,
     createGraph,
+    accumulate: true,
     accumulateOnly: inputs ? new Set(inputs) : undefined,
+    capture: nonLeafInputs,
+  });
+  nonLeafInputs.forEach((t, i) => {
+    if (captured[i]) storeGrad(t, captured[i]!, createGraph);
   });
 }
 

@@ -36,7 +36,7 @@ export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | reado
   const gradOutputs = given === undefined || given === null ? [] : given instanceof Tensor ? [given] : given;
   const seeds = seedsFor('grad', outs, gradOutputs);
   const createGraph = options.createGraph ?? false;
-  const result = run(outs, seeds, { retainGraph: options.retainGraph ?? createGraph, createGraph, capture: ins });
+  const result = run(outs, seeds, { retainGraph: options.retainGraph ?? createGraph, createGraph, accumulate: false, capture: ins });
   return result.map((g, i) => {
     if (g === null && !options.allowUnused) {
       throw new Error(

@@ -78,3 +78,15 @@ describe('in-place writes through views (CopySlices)', () => {
     }, [torch.randn(3, 2, { dtype: 'float64', requiresGrad: true })])).toBe(true);
   });
 });
+
+describe('backward with inputs', () => {
+  it('accumulates into the given non-leaf tensors too, and into no other leaf', () => {
+    const x = torch.tensor([1, 2], { requiresGrad: true });
+    const w = torch.tensor([3, 4], { requiresGrad: true });
+    const y = x.mul(w);
+    y.mul(y).sum().backward(undefined, { inputs: [y, w] });
+    expect(y.grad!.tolistSync()).toEqual([6, 16]);
+    expect(w.grad!.tolistSync()).toEqual([6, 32]);
+    expect(x.grad).toBeNull();
+  });
+});
