@@ -11,6 +11,7 @@ import { type Size, type SizeArgs, toSize, numelOf, isContiguousLayout, normaliz
 import { isGradEnabled } from './grad-mode.js';
 import { getAutograd, requireAutograd, type BackwardOptions, type GradNode } from './autograd-hooks.js';
 import * as ew from './ops/elementwise.js';
+import * as ip from './ops/inplace.js';
 import * as red from './ops/reduce.js';
 import * as vw from './ops/views.js';
 import * as la from './ops/linalg.js';
@@ -367,27 +368,27 @@ export class Tensor {
   /** `this` with `value` where `mask` is true. */ maskedFill(mask: Tensor, value: TensorLike): Tensor { return ew.maskedFill(this, mask, value); }
 
   // ---- in place (write through views, bump the version) ----
-  /** In-place {@link add}. */ add_(other: TensorLike, options?: { alpha?: number }): this { return ew.inplace('add_', this, (s) => ew.add(s, other, options)); }
-  /** In-place {@link sub}. */ sub_(other: TensorLike, options?: { alpha?: number }): this { return ew.inplace('sub_', this, (s) => ew.sub(s, other, options)); }
-  /** In-place {@link mul}. */ mul_(other: TensorLike): this { return ew.inplace('mul_', this, (s) => ew.mul(s, other)); }
-  /** In-place {@link div}. */ div_(other: TensorLike, options?: { roundingMode?: 'trunc' | 'floor' | null }): this { return ew.inplace('div_', this, (s) => ew.div(s, other, options)); }
-  /** In-place {@link pow}. */ pow_(exponent: TensorLike): this { return ew.inplace('pow_', this, (s) => ew.pow(s, exponent)); }
-  /** In-place {@link clamp}. */ clamp_(min?: TensorLike | null | { min?: TensorLike | null; max?: TensorLike | null }, max?: TensorLike | null): this { return ew.inplace('clamp_', this, (s) => ew.clamp(s, min, max)); }
-  /** In-place {@link lerp}. */ lerp_(end: Tensor, weight: TensorLike): this { return ew.inplace('lerp_', this, (s) => ew.lerp(s, end, weight)); }
-  /** In-place {@link maskedFill}. */ maskedFill_(mask: Tensor, value: TensorLike): this { return ew.inplace('maskedFill_', this, (s) => ew.maskedFill(s, mask, value)); }
-  /** In-place {@link neg}. */ neg_(): this { return ew.inplace('neg_', this, (s) => ew.unary('neg', s)); }
-  /** In-place {@link abs}. */ abs_(): this { return ew.inplace('abs_', this, (s) => ew.unary('abs', s)); }
-  /** In-place {@link exp}. */ exp_(): this { return ew.inplace('exp_', this, (s) => ew.unary('exp', s)); }
-  /** In-place {@link log}. */ log_(): this { return ew.inplace('log_', this, (s) => ew.unary('log', s)); }
-  /** In-place {@link sqrt}. */ sqrt_(): this { return ew.inplace('sqrt_', this, (s) => ew.unary('sqrt', s)); }
-  /** In-place {@link sigmoid}. */ sigmoid_(): this { return ew.inplace('sigmoid_', this, (s) => ew.unary('sigmoid', s)); }
-  /** In-place {@link tanh}. */ tanh_(): this { return ew.inplace('tanh_', this, (s) => ew.unary('tanh', s)); }
-  /** In-place {@link relu}. */ relu_(): this { return ew.inplace('relu_', this, (s) => ew.unary('relu', s)); }
-  /** In-place {@link floor}. */ floor_(): this { return ew.inplace('floor_', this, (s) => ew.unary('floor', s)); }
-  /** In-place {@link round}. */ round_(): this { return ew.inplace('round_', this, (s) => ew.unary('round', s)); }
-  /** Writes `src` (broadcast, cast) into this tensor. */ copy_(src: TensorLike): this { return ew.copyInto(this, src); }
-  /** Sets every element to `value`. */ fill_(value: TensorLike): this { return ew.fillInto(this, value); }
-  /** Sets every element to zero. */ zero_(): this { return ew.fillInto(this, 0, 'zero_'); }
+  /** In-place {@link add}. */ add_(other: TensorLike, options?: { alpha?: number }): this { return ip.inplace('add_', this, (s) => ew.add(s, other, options)); }
+  /** In-place {@link sub}. */ sub_(other: TensorLike, options?: { alpha?: number }): this { return ip.inplace('sub_', this, (s) => ew.sub(s, other, options)); }
+  /** In-place {@link mul}. */ mul_(other: TensorLike): this { return ip.inplace('mul_', this, (s) => ew.mul(s, other)); }
+  /** In-place {@link div}. */ div_(other: TensorLike, options?: { roundingMode?: 'trunc' | 'floor' | null }): this { return ip.inplace('div_', this, (s) => ew.div(s, other, options)); }
+  /** In-place {@link pow}. */ pow_(exponent: TensorLike): this { return ip.inplace('pow_', this, (s) => ew.pow(s, exponent)); }
+  /** In-place {@link clamp}. */ clamp_(min?: TensorLike | null | { min?: TensorLike | null; max?: TensorLike | null }, max?: TensorLike | null): this { return ip.inplace('clamp_', this, (s) => ew.clamp(s, min, max)); }
+  /** In-place {@link lerp}. */ lerp_(end: Tensor, weight: TensorLike): this { return ip.inplace('lerp_', this, (s) => ew.lerp(s, end, weight)); }
+  /** In-place {@link maskedFill}. */ maskedFill_(mask: Tensor, value: TensorLike): this { return ip.inplace('maskedFill_', this, (s) => ew.maskedFill(s, mask, value)); }
+  /** In-place {@link neg}. */ neg_(): this { return ip.inplace('neg_', this, (s) => ew.unary('neg', s)); }
+  /** In-place {@link abs}. */ abs_(): this { return ip.inplace('abs_', this, (s) => ew.unary('abs', s)); }
+  /** In-place {@link exp}. */ exp_(): this { return ip.inplace('exp_', this, (s) => ew.unary('exp', s)); }
+  /** In-place {@link log}. */ log_(): this { return ip.inplace('log_', this, (s) => ew.unary('log', s)); }
+  /** In-place {@link sqrt}. */ sqrt_(): this { return ip.inplace('sqrt_', this, (s) => ew.unary('sqrt', s)); }
+  /** In-place {@link sigmoid}. */ sigmoid_(): this { return ip.inplace('sigmoid_', this, (s) => ew.unary('sigmoid', s)); }
+  /** In-place {@link tanh}. */ tanh_(): this { return ip.inplace('tanh_', this, (s) => ew.unary('tanh', s)); }
+  /** In-place {@link relu}. */ relu_(): this { return ip.inplace('relu_', this, (s) => ew.unary('relu', s)); }
+  /** In-place {@link floor}. */ floor_(): this { return ip.inplace('floor_', this, (s) => ew.unary('floor', s)); }
+  /** In-place {@link round}. */ round_(): this { return ip.inplace('round_', this, (s) => ew.unary('round', s)); }
+  /** Writes `src` (broadcast, cast) into this tensor. */ copy_(src: TensorLike): this { return ip.copyInto(this, src); }
+  /** Sets every element to `value`. */ fill_(value: TensorLike): this { return ip.fillInto(this, value); }
+  /** Sets every element to zero. */ zero_(): this { return ip.fillInto(this, 0, 'zero_'); }
   /** Fills with uniform numbers in `[from, to)`. */ uniform_(from = 0, to = 1, options?: { generator?: rnd.Generator }): this { return rnd.uniform_(this, from, to, options); }
   /** Fills with normal numbers. */ normal_(mean = 0, std = 1, options?: { generator?: rnd.Generator }): this { return rnd.normal_(this, mean, std, options); }
   /** Fills with 0/1 draws of probability `p` (a number or a tensor of probabilities). */ bernoulli_(p: number | Tensor = 0.5, options?: { generator?: rnd.Generator }): this { return rnd.bernoulli_(this, p, options); }
@@ -469,9 +470,9 @@ export class Tensor {
   indexPut(indices: readonly IndexItem[], value: TensorLike, options?: { accumulate?: boolean }): Tensor { return ix.indexPut(this, indices, value, options); }
   /** Values at `index` along `dim`. */ gather(dim: number, index: Tensor): Tensor { return ix.gather(this, dim, index); }
   /** Out-of-place scatter of `src` (or a scalar) along `dim`. */ scatter(dim: number, index: Tensor, src: TensorLike): Tensor { return ix.scatter(this, dim, index, src); }
-  /** In-place {@link scatter}. */ scatter_(dim: number, index: Tensor, src: TensorLike): this { return ew.inplace('scatter_', this, (s) => ix.scatter(s, dim, index, src)); }
+  /** In-place {@link scatter}. */ scatter_(dim: number, index: Tensor, src: TensorLike): this { return ip.inplace('scatter_', this, (s) => ix.scatter(s, dim, index, src)); }
   /** Out-of-place scatter-add along `dim`. */ scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return ix.scatterAdd(this, dim, index, src); }
-  /** In-place {@link scatterAdd}. */ scatterAdd_(dim: number, index: Tensor, src: Tensor): this { return ew.inplace('scatterAdd_', this, (s) => ix.scatterAdd(s, dim, index, src)); }
+  /** In-place {@link scatterAdd}. */ scatterAdd_(dim: number, index: Tensor, src: Tensor): this { return ip.inplace('scatterAdd_', this, (s) => ix.scatterAdd(s, dim, index, src)); }
   /** Rows (or slices along `dim`) at the given indices. */ indexSelect(dim: number, index: Tensor): Tensor { return ix.indexSelect(this, dim, index); }
   /** The elements where `mask` is true, as a 1-D tensor. */ maskedSelect(mask: Tensor): Tensor { return ix.maskedSelect(this, mask); }
   /** Indices of nonzero elements, `[n, dim]` int64. */ nonzero(): Tensor { return ix.nonzero(this); }

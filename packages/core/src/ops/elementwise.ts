@@ -1,21 +1,17 @@
 /**
  * Elementwise operations: PyTorch's dtype promotion and broadcasting on top of the backend's
- * `unary`, `binary` and `where` kernels, and the in-place protocol shared by all `_` methods.
+ * `unary`, `binary` and `where` kernels.
  *
  * @module
  */
 import type { BinaryOp, UnaryOp } from '../backend/contract.js';
-import { canCast, isFloatingPoint, resultType, type DType, type Operand } from '../dtype.js';
+import { isFloatingPoint, resultType, type DType, type Operand } from '../dtype.js';
 import { getDefaultDtype } from '../defaults.js';
 import {
-  backendOf, broadcastViewOf, bumpVersion, castTo, checkTensor, commonDevice, differentiable,
-  emptyTensor, scalarTensor, toKernelScalar, viewOf,
+  backendOf, broadcastViewOf, castTo, checkTensor, commonDevice, differentiable, emptyTensor, scalarTensor, viewOf,
 } from '../dispatch.js';
-import { broadcastShapes, isContiguousLayout, showShape } from '../shape.js';
-import { isGradEnabled } from '../grad-mode.js';
-import { getAutograd, requireAutograd } from '../autograd-hooks.js';
-import { asStrided } from './views.js';
-import { Tensor, type ScalarLike, type TensorLike } from '../tensor.js';
+import { broadcastShapes, showShape } from '../shape.js';
+import { Tensor, type TensorLike } from '../tensor.js';
 
 /** Unary functions whose result is floating point: integer inputs become the default float dtype. */
 const FLOAT_FUNCTIONS = new Set<UnaryOp>([
@@ -287,120 +283,4 @@ export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
     backendOf(out).where(viewOf(out), broadcastViewOf(mask, x.shape), broadcastViewOf(v, x.shape), viewOf(x));
     return out;
   });
-}
-
-// ---- the in-place protocol ----
-
-function checkInPlaceAllowed(op: string, self: Tensor): void {
-  if (!isGradEnabled()) return;
-  if (self.isLeaf && self._requiresGrad) {
-    throw new Error(`[${op}] a leaf Variable that requires grad is being used in an in-place operation.`);
-  }
-  const base = self._base;
-  if (base !== null && base.isLeaf && base._requiresGrad) {
-    throw new Error(`[${op}] a view of a leaf Variable that requires grad is being used in an in-place operation.`);
-  }
-}
-
-/**
- * Writes an op's out-of-place `result` into `self` (through views), bumps the version counter and,
- * when the result was recorded, moves `self` onto the result's history, as PyTorch's in-place ops do.
- * The dtype may only stay or narrow within its category (an int tensor cannot take a float result).
- * `compute` receives the tensor to read `self`'s old values from.
- */
-export function inplace<T extends Tensor>(op: string, self: T, compute: (src: Tensor) => Tensor): T {
-  checkInPlaceAllowed(op, self);
-  // Graph nodes may save the op's input; give them a copy so the write below cannot invalidate it.
-  const result = compute(isGradEnabled() ? self.clone() : self);
-  if (!canCast(result.dtype, self.dtype)) {
-    throw new Error(`[${op}] result type ${result.dtype} can't be cast to the desired output type ${self.dtype}`);
-  }
-  if (result.shape.length !== self.shape.length || result.shape.some((d, i) => d !== self.shape[i])) {
-    throw new Error(`[${op}] output with shape ${showShape(self.shape)} doesn't match the broadcast shape ${showShape(result.shape)}`);
-  }
-  writeInto(self, result);
-  if (result._gradFn !== null) rebase(op, self, result);
-  return self;
-}
-
-function writeInto(self: Tensor, values: Tensor): void {
-  backendOf(self).copy(viewOf(self), broadcastViewOf(values, self.shape));
-  bumpVersion(self);
-}
-
-function rebase(op: string, self: Tensor, result: Tensor): void {
-  if (self._base !== null) rebaseThroughView(op, self, self._base, result);
-  else {
-    self._gradFn = result._gradFn;
-    self._outputNr = result._outputNr;
-  }
-  // Hooks and retainGrad() follow the tensor to its new node, as in PyTorch.
-  if (self._retainsGrad || (self._hooks?.length ?? 0) > 0) getAutograd()?.watch(self);
-}
-
-/**
- * An in-place write through a view changes its base too, so the base gets a new node (PyTorch's
- * `CopySlices`): the gradient of the written region goes to `result`, the rest to the base's
- * earlier history. The view then becomes a view of the rebased base.
- */
-function rebaseThroughView(op: string, view: Tensor, base: Tensor, result: Tensor): void {
-  if (!isContiguousLayout(base.shape, base._strides)) {
-    throw new Error(`[${op}] in-place changes through a view of a non-contiguous tensor that requires grad are not supported`);
-  }
-  const before = new Tensor(base._storage, base.shape, base._strides, base._offset);
-  before._gradFn = base._gradFn;
-  before._outputNr = base._outputNr;
-  before._requiresGrad = base._requiresGrad;
-  const region = { size: [...view.shape], stride: [...view._strides], offset: view._offset - base._offset };
-  requireAutograd(op).record('copySlices', [before, result], [base], region);
-  const regenerated = asStrided(base, view.shape, view._strides, view._offset);
-  view._gradFn = regenerated._gradFn;
-  view._outputNr = regenerated._outputNr;
-}
-
-/** `self.copy_(src)`: writes `src` broadcast to `self`'s shape and cast to its dtype. */
-export function copyInto<T extends Tensor>(self: T, src: TensorLike): T {
-  checkTensor('copy_', self, 'self');
-  checkInPlaceAllowed('copy_', self);
-  if (!(src instanceof Tensor)) return fillInto(self, src, 'copy_');
-  if (src.device !== self.device) {
-    // Cross-device copies go through the host; the async read keeps WebGPU honest elsewhere.
-    throw new Error(`[copy_] expected src on device '${self.device}', got '${src.device}'; use src.to('${self.device}') first`);
-  }
-  broadcastShapes('copy_', self.shape, src.shape);
-  const result = src.requiresGrad && isGradEnabled() ? src.expand(self.shape).to(self.dtype) : src;
-  writeInto(self, result);
-  if (result._gradFn !== null) rebase('copy_', self, result);
-  return self;
-}
-
-/** `self.fill_(value)`: sets every element (`zero_` is `fill_(0)`). */
-export function fillInto<T extends Tensor>(self: T, value: TensorLike, op = 'fill_'): T {
-  checkTensor(op, self, 'self');
-  if (value instanceof Tensor && value.shape.length !== 0) {
-    throw new Error(`[${op}] expected a 0-dimensional value tensor, got shape ${showShape(value.shape)}`);
-  }
-  const tensorValue = value instanceof Tensor;
-  if (isGradEnabled() && (self.requiresGrad || (tensorValue && value.requiresGrad))) {
-    // Recorded, so a tensor with history keeps a graph node (ZeroBackward0 / FillBackward*).
-    const attrs = { zero: op === 'zero_', tensorValue };
-    return inplace(op, self, (src) =>
-      differentiable('fill', tensorValue ? [src, value] : [src], attrs, () => filled(src, value)),
-    );
-  }
-  checkInPlaceAllowed(op, self);
-  if (tensorValue) writeInto(self, castTo(value, self.dtype));
-  else {
-    backendOf(self).fill(viewOf(self), toKernelScalar(value as ScalarLike, self.dtype));
-    bumpVersion(self);
-  }
-  return self;
-}
-
-/** A new tensor shaped like `like`, every element `value`. */
-function filled(like: Tensor, value: TensorLike): Tensor {
-  const out = emptyTensor(like.shape, like.dtype, like.device);
-  if (value instanceof Tensor) backendOf(out).copy(viewOf(out), broadcastViewOf(castTo(value, like.dtype), like.shape));
-  else backendOf(out).fill(viewOf(out), toKernelScalar(value as ScalarLike, like.dtype));
-  return out;
 }

@@ -19,7 +19,8 @@ import { broadcastShapes, broadcastStrides, contiguousStrides, normalizeDim, sho
 import { Tensor, type IndexItem, type ScalarLike, type TensorLike } from '../tensor.js';
 import { gatherIndexed, indexLayout, prepareIndices, scatterIndexed, type IndexEntry } from './advanced-index.js';
 import { applyBasic } from './basic-index.js';
-import { add, inplace } from './elementwise.js';
+import { add } from './elementwise.js';
+import { inplace } from './inplace.js';
 import { resolveIndexItems, toIndexItems, type ResolvedItem } from './index-parse.js';
 import { checkIndexBounds, checkIndexDtype } from './index-util.js';
 import { nonzeroAsync, nonzeroSync } from './nonzero.js';

@@ -25,6 +25,7 @@ import {
   TENSOR_OPTION_KEYS, describeValue, finishCreation, hostTensor, resolveOptions, splitOptions, type ResolvedOptions,
 } from './creation-options.js';
 import * as ew from './elementwise.js';
+import { copyInto } from './inplace.js';
 import { Generator, generatorOf } from './generator.js';
 
 export { Generator, defaultGenerator, manualSeed, seed, initialSeed, getRngState, setRngState, type GeneratorState } from './generator.js';
@@ -249,7 +250,7 @@ export function uniform_<T extends Tensor>(x: T, from = 0, to = 1, options?: Gen
   const temps = new Temporaries();
   let values = temps.add(drawUniform(x.shape, x.dtype, x.device, generatorOf(op, options)));
   if (from !== 0 || to !== 1) values = temps.add(ew.add(temps.add(ew.mul(values, to - from)), from));
-  ew.copyInto(x, values);
+  copyInto(x, values);
   temps.dispose();
   return x;
 }
@@ -264,7 +265,7 @@ export function normal_<T extends Tensor>(x: T, mean = 0, std = 1, options?: Gen
   let values = temps.add(normalTensor(x.shape, x.dtype, x.device, generatorOf(op, options), op));
   if (std !== 1) values = temps.add(ew.mul(values, std));
   if (mean !== 0) values = temps.add(ew.add(values, mean));
-  ew.copyInto(x, values);
+  copyInto(x, values);
   temps.dispose();
   return x;
 }
@@ -293,7 +294,7 @@ export function bernoulli_<T extends Tensor>(x: T, p: number | Tensor = 0.5, opt
   const drawDType = bernoulliDrawDType(x.dtype, p instanceof Tensor ? p.dtype : 'float32');
   const u = temps.add(drawUniform(x.shape, drawDType, x.device, generatorOf(op, options)));
   const mask = temps.add(ew.compare('lt', u, p));
-  ew.copyInto(x, mask);
+  copyInto(x, mask);
   temps.dispose();
   return x;
 }
