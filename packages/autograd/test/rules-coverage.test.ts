@@ -17,7 +17,7 @@ const RECORDED_OPS = [
   'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'sigmoid', 'relu', 'erf',
   'floor', 'ceil', 'round', 'trunc',
   'add', 'sub', 'mul', 'div', 'remainder', 'pow', 'atan2', 'minimum', 'maximum', 'lerp', 'clamp', 'where', 'maskedFill',
-  'toDtype', 'toDevice', 'clone', 'fill', 'copySlices',
+  'toDtype', 'toDevice', 'clone', 'fill', 'copySlices', 'reshapeAlias', 'unbind', 'split',
   // reductions, scans, softmax
   'sum', 'mean', 'prod', 'maxAll', 'minAll', 'maxDim', 'minDim', 'amax', 'amin', 'var', 'std', 'logsumexp', 'norm',
   'cumsum', 'cumprod', 'softmax', 'logSoftmax',

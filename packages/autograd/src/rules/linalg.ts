@@ -26,8 +26,9 @@ function matmulBackward(a: Tensor, b: Tensor, g: Tensor, needs: readonly boolean
 }
 
 const matmul: Rule = {
-  // PyTorch's matmul is a composite; for batched operands its visible node is UnsafeViewBackward0.
-  name: 'UnsafeViewBackward0',
+  // PyTorch's matmul is a composite: a vector times a matrix (or batch) ends in a squeeze of the
+  // added dim (SqueezeBackward3); batched products end in a reshape (UnsafeViewBackward0).
+  name: (attrs) => (attrs.vectorMatrix ? 'SqueezeBackward3' : 'UnsafeViewBackward0'),
   saves: { inputs: [0, 1] },
   backward: ({ inputs: [a, b], needsInputGrad }, [g]) => matmulBackward(a, b, g, needsInputGrad),
 };

@@ -84,6 +84,7 @@ function repeatBackward(g: Tensor, attrs: OpAttrs): Tensor {
 defineRules({
   view: { name: 'ViewBackward0', backward: ({ attrs }, [g]) => [g.reshape(inputShape(attrs))] },
   reshapeCopy: { name: 'UnsafeViewBackward0', backward: ({ attrs }, [g]) => [g.reshape(inputShape(attrs))] },
+  reshapeAlias: { name: 'ReshapeAliasBackward0', backward: ({ attrs }, [g]) => [g.reshape(inputShape(attrs))] },
   alias: { name: 'AliasBackward0', backward: (_ctx, [g]) => [g] },
   permute: {
     name: 'PermuteBackward0',

@@ -98,7 +98,9 @@ function product(name: string, op: string, a: Tensor, b: Tensor): Tensor {
   const device = commonDevice(op, [a, b]);
   checkSameDtype(op, a, b);
   const p = plan(op, a, b);
-  return differentiable(name, [a, b], {}, () => run(a, b, p, device));
+  // A vector times a matrix ends in PyTorch with a squeeze (SqueezeBackward3), not a reshape.
+  const attrs = name === 'matmul' ? { vectorMatrix: a.ndim === 1 && b.ndim === 2 } : {};
+  return differentiable(name, [a, b], attrs, () => run(a, b, p, device));
 }
 
 /**

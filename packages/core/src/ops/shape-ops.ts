@@ -84,28 +84,33 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   return sliceView(x, d, begin, begin + length, 1);
 }
 
-/** All slices along `dim` (each a `'select'` view). */
+/** All slices along `dim`, recorded as one `'unbind'` node (attrs `{ dim }`: PyTorch's UnbindBackward0). */
 export function unbind(x: Tensor, dim = 0): Tensor[] {
   checkTensor('unbind', x);
   if (x.shape.length === 0) throw new Error(`[unbind] Dimension specified as ${dim} but tensor has no dimensions`);
   const d = normalizeDim('unbind', dim, x.shape.length);
-  return Array.from({ length: x.shape[d] }, (_, i) => select(x, d, i));
+  return differentiable('unbind', [x], { dim: d }, () => Array.from({ length: x.shape[d] }, (_, i) => select(x, d, i)));
 }
 
-/** Views along `dim` of the given consecutive sizes (each a `'slice'` view). */
-function splitWithSizes(x: Tensor, sizes: readonly number[], d: number): Tensor[] {
-  const out: Tensor[] = [];
-  let start = 0;
-  for (const n of sizes) {
-    out.push(sliceView(x, d, start, start + n, 1));
-    start += n;
-  }
-  return out;
+/**
+ * Views along `dim` of the given consecutive sizes, recorded as one `'split'` node (attrs
+ * `{ dim, sizes, withSizes }`: PyTorch's SplitBackward0, or SplitWithSizesBackward0 for a list).
+ */
+function splitWithSizes(x: Tensor, sizes: readonly number[], d: number, withSizes: boolean): Tensor[] {
+  return differentiable('split', [x], { dim: d, sizes: [...sizes], withSizes }, () => {
+    const out: Tensor[] = [];
+    let start = 0;
+    for (const n of sizes) {
+      out.push(sliceView(x, d, start, start + n, 1));
+      start += n;
+    }
+    return out;
+  });
 }
 
 /**
  * Splits `dim` into chunks of `splitSize` (the last may be smaller), or into chunks of the listed
- * sizes, which must add up to the dim's size. The pieces are `'slice'` views.
+ * sizes, which must add up to the dim's size.
  */
 export function split(x: Tensor, splitSize: number | readonly number[], dim = 0): Tensor[] {
   checkTensor('split', x);
@@ -121,7 +126,7 @@ export function split(x: Tensor, splitSize: number | readonly number[], dim = 0)
           `dimension ${d}), but got split_sizes=${showShape(sizes)}`,
       );
     }
-    return splitWithSizes(x, sizes, d);
+    return splitWithSizes(x, sizes, d, true);
   }
   if (!Number.isInteger(splitSize) || splitSize < 0) {
     throw new Error(`[split] split expects split_size be non-negative, but got split_size=${splitSize}`);
@@ -131,7 +136,7 @@ export function split(x: Tensor, splitSize: number | readonly number[], dim = 0)
   }
   const count = splitSize === 0 ? 1 : Math.max(Math.ceil(size / splitSize), 1);
   const sizes = Array.from({ length: count }, (_, i) => Math.min(splitSize, size - i * splitSize));
-  return splitWithSizes(x, sizes, d);
+  return splitWithSizes(x, sizes, d, false);
 }
 
 /** Splits `dim` into `chunks` pieces of `ceil(size / chunks)` (fewer when the size runs out). */
@@ -143,7 +148,7 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   const size = x.shape[d];
   const chunkSize = Math.ceil(size / chunks);
   // An empty dim keeps the requested number of (empty) chunks, as PyTorch does.
-  if (chunkSize === 0) return splitWithSizes(x, new Array<number>(chunks).fill(0), d);
+  if (chunkSize === 0) return splitWithSizes(x, new Array<number>(chunks).fill(0), d, false);
   return split(x, chunkSize, d);
 }
 

@@ -55,8 +55,9 @@ export function view(x: Tensor, shapeArgs: SizeArgs): Tensor {
 }
 
 /**
- * A new shape: a view when the strides allow it (recorded as `'view'`), otherwise a contiguous copy
- * (recorded as `'reshapeCopy'`, PyTorch's `UnsafeViewBackward0`). Both have attrs `{ shape, inputShape }`.
+ * A new shape: a view when the strides allow it (recorded as `'reshapeAlias'`, PyTorch 1.13's
+ * `ReshapeAliasBackward0`), otherwise a contiguous copy (recorded as `'reshapeCopy'`, PyTorch's
+ * `UnsafeViewBackward0`). Both have attrs `{ shape, inputShape }`.
  */
 export function reshape(x: Tensor, shapeArgs: SizeArgs): Tensor {
   checkTensor('reshape', x);
@@ -67,7 +68,7 @@ export function reshape(x: Tensor, shapeArgs: SizeArgs): Tensor {
 function reshapeTo(x: Tensor, shape: readonly number[]): Tensor {
   const strides = viewStrides(x.shape, x._strides, shape);
   const attrs = { shape, inputShape: x.shape };
-  if (strides !== null) return recordedView('view', x, attrs, shape, strides, x._offset);
+  if (strides !== null) return recordedView('reshapeAlias', x, attrs, shape, strides, x._offset);
   return differentiable('reshapeCopy', [x], attrs, () => {
     const out = emptyTensor(shape, x.dtype, x.device);
     if (out.numel() > 0) {
