@@ -43,7 +43,10 @@ export function applyBasic(op: string, x: Tensor, items: readonly ResolvedItem[]
         break;
       }
       case 'slice':
-        if (!isFullSlice(item.start, item.stop, item.step, view.shape[d])) view = slice(view, d, item.start, item.stop, item.step);
+        // PyTorch skips whole-dim slices among several items, but x[:] alone is a SliceBackward0 view.
+        if (items.length === 1 || !isFullSlice(item.start, item.stop, item.step, view.shape[d])) {
+          view = slice(view, d, item.start, item.stop, item.step);
+        }
         indices[d++] = null;
         break;
       case 'newaxis':
