@@ -349,7 +349,7 @@ export class Tensor {
   /** Rounds up. */ ceil(): Tensor { return ew.unary('ceil', this); }
   /** Rounds half to even. */ round(): Tensor { return ew.unary('round', this); }
   /** Rounds toward zero. */ trunc(): Tensor { return ew.unary('trunc', this); }
-  /** `x * x`. */ square(): Tensor { return ew.mul(this, this); }
+  /** `x ** 2` (bool and integer inputs follow pow: bool gives int64). */ square(): Tensor { return ew.pow(this, 2); }
   /** Logical not (bool result). */ logicalNot(): Tensor { return ew.unary('logicalNot', this); }
   /** True where NaN. */ isnan(): Tensor { return ew.unary('isnan', this); }
   /** True where ±infinity. */ isinf(): Tensor { return ew.unary('isinf', this); }

@@ -266,6 +266,15 @@ describe('empty, zeros, ones, full', () => {
     expect(torch.full([2], 2.5, { dtype: 'int64' }).tolistSync()).toEqual([2, 2]);
     expect(() => torch.full([2], 300, { dtype: 'uint8' })).toThrow('[full] value 300 cannot be converted to type uint8 without overflow');
   });
+
+  it('full rejects finite values beyond float32 range, as PyTorch (infinities are fine)', () => {
+    expect(() => torch.full([1], 1e40)).toThrow('[full] value 1e+40 cannot be converted to type float32 without overflow');
+    expect(() => torch.full([1], -1e39)).toThrow(/without overflow/);
+    expect(torch.full([1], -Infinity).tolistSync()).toEqual([-Infinity]);
+    expect(torch.full([1], 1e40, { dtype: 'float64' }).tolistSync()).toEqual([1e40]);
+    // torch.tensor() itself rounds to infinity, as PyTorch does.
+    expect(torch.tensor([1e40]).tolistSync()).toEqual([Infinity]);
+  });
 });
 
 describe('eye', () => {

@@ -277,6 +277,16 @@ describe('indexPut_', () => {
     expect(y.tolistSync()).toEqual([0, 4, 0]);
     expect(x.tolistSync()).toEqual([0, 0, 0]);
   });
+
+  it('checks scalar values for overflow as PyTorch converts them (uint8 x[0] = 300 is an error)', () => {
+    const x = torch.tensor([1, 2], { dtype: 'uint8' });
+    expect(() => x.indexPut_([0], 300)).toThrow('[indexPut_] value 300 cannot be converted to type uint8 without overflow');
+    expect(() => x.indexPut_([i64([0])], 300)).toThrow(/without overflow/);
+    expect(() => x.indexPut([':'], 256)).toThrow('[indexPut] value 256 cannot be converted to type uint8 without overflow');
+    expect(x.tolistSync()).toEqual([1, 2]);
+    // Negative integers down to -255 wrap into uint8, as PyTorch allows.
+    expect(x.indexPut_([0], -1).tolistSync()).toEqual([255, 2]);
+  });
 });
 
 describe('gather, scatter, scatterAdd, indexSelect', () => {
@@ -333,6 +343,12 @@ describe('gather, scatter, scatterAdd, indexSelect', () => {
     expect(x.t().indexSelect(1, i64([1, 1])).tolistSync()).toEqual([[3, 3], [4, 4], [5, 5]]);
     expect(() => x.indexSelect(0, i64([[0]]))).toThrow(/^\[indexSelect\] index_select\(\): Index is supposed to be a vector/);
     expect(() => x.indexSelect(0, i64([3]))).toThrow('[indexSelect] index 3 is out of bounds for dimension 0 with size 3');
+  });
+
+  it('scatter checks a scalar value for overflow in the input dtype', () => {
+    const x = torch.zeros(2, { dtype: 'uint8' });
+    expect(() => x.scatter(0, i64([0]), 300)).toThrow('[scatter] value 300 cannot be converted to type uint8 without overflow');
+    expect(x.scatter(0, i64([1]), 255).tolistSync()).toEqual([0, 255]);
   });
 });
 

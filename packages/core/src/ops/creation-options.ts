@@ -118,6 +118,7 @@ export function scalarDType(value: ScalarLike, defaultFloat: DType): DType {
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const TWO_POW_63 = 2 ** 63;
+const FLOAT32_MAX = 3.4028234663852886e38;
 
 function overflow(op: string, value: ScalarLike, dtype: DType): Error {
   return new Error(`[${op}] value ${String(value)} cannot be converted to type ${dtype} without overflow`);
@@ -128,13 +129,18 @@ function overflow(op: string, value: ScalarLike, dtype: DType): Error {
  * (`torch.tensor([256], dtype=torch.uint8)` is an error): integers must fit the type, except that
  * negative integers down to -255 wrap into uint8 (two's complement, as PyTorch allows); floats
  * truncate toward zero and must lie within the type's range; NaN and infinities cannot become
- * integers. Floating-point targets round (overflowing to infinity) and bool is `value != 0`.
+ * integers. Floating-point targets round (finite values beyond float32's range are an error, as in
+ * PyTorch) and bool is `value != 0`.
  */
 export function checkedScalar(op: string, value: ScalarLike, dtype: DType): Scalar {
   if (typeof value === 'boolean') return dtype === 'int64' ? (value ? 1n : 0n) : value ? 1 : 0;
   switch (dtype) {
-    case 'float32':
-      return Math.fround(Number(value));
+    case 'float32': {
+      // c10 rejects finite values beyond float32's range (`torch.full([1], 1e40)`); infinities pass.
+      const n = Number(value);
+      if (Number.isFinite(n) && Math.abs(n) > FLOAT32_MAX) throw overflow(op, value, dtype);
+      return Math.fround(n);
+    }
     case 'float64':
       return Number(value);
     case 'bool':

@@ -11,7 +11,8 @@ import {
   backendOf, broadcastViewOf, castTo, checkTensor, commonDevice, differentiable, emptyTensor, scalarTensor, viewOf,
 } from '../dispatch.js';
 import { broadcastShapes, showShape } from '../shape.js';
-import { Tensor, type TensorLike } from '../tensor.js';
+import { Tensor, type ScalarLike, type TensorLike } from '../tensor.js';
+import { checkedScalar } from './creation-options.js';
 
 /** Unary functions whose result is floating point: integer inputs become the default float dtype. */
 const FLOAT_FUNCTIONS = new Set<UnaryOp>([
@@ -40,6 +41,16 @@ function checkOperand(op: string, value: unknown): TensorLike {
 /** A tensor operand converted to `dtype`, or a scalar operand as a 0-d tensor of `dtype`. */
 function asOperandTensor(value: TensorLike, dtype: DType, device: string): Tensor {
   return value instanceof Tensor ? castTo(value, dtype) : scalarTensor(value, dtype, device);
+}
+
+/**
+ * A scalar that PyTorch converts to the tensor's dtype with its overflow check (fill values,
+ * clamp bounds, `where` and `maskedFill` scalars): `uint8.clamp({ max: 300 })` is an error rather
+ * than a bound of 44. Arithmetic (`add`, `mul`) does not check and wraps, as in PyTorch.
+ */
+function checkedScalarTensor(op: string, value: ScalarLike, dtype: DType, device: string): Tensor {
+  checkedScalar(op, value, dtype);
+  return scalarTensor(value, dtype, device);
 }
 
 /** Applies a unary function with PyTorch's dtype rules, recording the op for autograd. */
@@ -101,23 +112,40 @@ function arithmetic(op: BinaryOp, a: TensorLike, b: TensorLike, options: { float
   return differentiable(op, [at, bt], {}, () => binaryKernel(op, at, bt, dtype, dtype));
 }
 
+/**
+ * `alpha * b` for `add`/`sub`, in the dtype `a op b` has: PyTorch rejects a fractional `alpha` when
+ * that dtype is integral (it would silently turn an integer sum into a float one), and a bool sum
+ * stays bool.
+ */
+function scaledByAlpha(op: 'add' | 'sub', a: TensorLike, b: TensorLike, alpha: number): TensorLike {
+  checkOperand(op, a);
+  checkOperand(op, b);
+  const dtype = resultType([operand(a), operand(b)], getDefaultDtype());
+  if (!isFloatingPoint(dtype) && !Number.isInteger(alpha)) {
+    throw new Error(`[${op}] for integral input tensors, argument alpha must not be a floating point number, got ${alpha}`);
+  }
+  if (!(b instanceof Tensor)) return Number(b) * alpha;
+  const scaled = b.mul(alpha);
+  return dtype === 'bool' ? castTo(scaled, 'bool') : scaled;
+}
+
 /** `a + alpha * b`. */
 export function add(a: TensorLike, b: TensorLike, options: { alpha?: number } = {}): Tensor {
   const alpha = options.alpha ?? 1;
   if (alpha === 1) return arithmetic('add', a, b);
-  checkOperand('add', b);
-  return arithmetic('add', a, b instanceof Tensor ? b.mul(alpha) : Number(b) * alpha);
+  return arithmetic('add', a, scaledByAlpha('add', a, b, alpha));
 }
 
 /** `a - alpha * b`. */
 export function sub(a: TensorLike, b: TensorLike, options: { alpha?: number } = {}): Tensor {
-  if ((a instanceof Tensor && a.dtype === 'bool') || (b instanceof Tensor && b.dtype === 'bool')) {
+  // PyTorch rejects bool operands of `-`, tensors and Python bools alike.
+  const isBool = (v: TensorLike) => typeof v === 'boolean' || (v instanceof Tensor && v.dtype === 'bool');
+  if (isBool(a) || isBool(b)) {
     throw new Error(`[sub] subtraction with bool tensors is not supported; use logicalXor() instead`);
   }
   const alpha = options.alpha ?? 1;
   if (alpha === 1) return arithmetic('sub', a, b);
-  checkOperand('sub', b);
-  return arithmetic('sub', a, b instanceof Tensor ? b.mul(alpha) : Number(b) * alpha);
+  return arithmetic('sub', a, scaledByAlpha('sub', a, b, alpha));
 }
 
 /** Elementwise product. */
@@ -129,9 +157,12 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
 export function div(a: TensorLike, b: TensorLike, options: { roundingMode?: 'trunc' | 'floor' | null } = {}): Tensor {
   const mode = options.roundingMode ?? null;
   if (mode === null) return arithmetic('div', a, b, { floatResult: true });
-  if (mode === 'floor') return floorDivide(a, b);
-  if (mode !== 'trunc') throw new Error(`[div] expected roundingMode to be 'trunc', 'floor' or null, got ${JSON.stringify(mode)}`);
+  if (mode !== 'trunc' && mode !== 'floor') {
+    throw new Error(`[div] expected roundingMode to be 'trunc', 'floor' or null, got ${JSON.stringify(mode)}`);
+  }
   const dtype = resultType([operand(a), operand(b)], getDefaultDtype());
+  rejectBool('div', dtype);
+  if (mode === 'floor') return floorDivide(a, b);
   if (isFloatingPoint(dtype)) return unary('trunc', arithmetic('div', a, b));
   // Integer truncation: floor division, plus one where a remainder is left and the signs differ.
   const q = floorDivide(a, b);
@@ -145,18 +176,51 @@ export function floorDivide(a: TensorLike, b: TensorLike): Tensor {
   checkOperand('floorDivide', a);
   checkOperand('floorDivide', b);
   const dtype = resultType([operand(a), operand(b)], getDefaultDtype());
+  rejectBool('floorDivide', dtype);
   return binaryKernel('floorDivide', a, b, dtype, dtype, 'floorDivide');
+}
+
+/** PyTorch has no bool kernel for rounded division, remainders and powers: `a // b` of two bools is an error. */
+function rejectBool(op: string, dtype: DType): void {
+  if (dtype === 'bool') throw new Error(`[${op}] not implemented for bool tensors; convert with .int() or .float() first`);
 }
 
 /** Python's modulus (the divisor's sign). */
 export function remainder(a: TensorLike, b: TensorLike): Tensor {
+  checkOperand('remainder', a);
+  checkOperand('remainder', b);
+  rejectBool('remainder', resultType([operand(a), operand(b)], getDefaultDtype()));
   return arithmetic('remainder', a, b);
 }
 
-/** C's modulus (the dividend's sign): `a - b * trunc(a / b)`. */
+/** `±1` in `dtype`, negative where `x` is negative (for floats also at -0, so signs of zero survive). */
+function signOfDividend(x: Tensor, dtype: DType): Tensor {
+  let negative = compare('lt', x, 0);
+  if (isFloatingPoint(x.dtype)) negative = compare('logicalOr', negative, compare('lt', unary('reciprocal', x.detach()), 0));
+  return castTo(where(negative, -1, 1), dtype);
+}
+
+/**
+ * C's modulus (the dividend's sign, `std::fmod`). Computed as `s * remainder(s * a, |b|)` with `s`
+ * the sign of `a`: both operands of the remainder are then non-negative, where the remainder is
+ * exactly C's `fmod` with no rounding, unlike `a - b * trunc(a / b)`, which loses precision (the
+ * quotient rounds: `fmod(1e8, 3)` is 1, not 0), gives NaN for an infinite divisor (`fmod(5.5, inf)`
+ * is 5.5) and drops the sign of a zero result. The signs are constants, so the derivative stays
+ * 1 for `a` and `-trunc(a / b)` for `b`.
+ */
 export function fmod(a: TensorLike, b: TensorLike): Tensor {
-  const base = a instanceof Tensor ? a : scalarTensor(a, resultType([operand(a), operand(b)]), (b as Tensor).device);
-  return sub(base, mul(b, div(a, b, { roundingMode: 'trunc' })));
+  checkOperand('fmod', a);
+  checkOperand('fmod', b);
+  const dtype = resultType([operand(a), operand(b)], getDefaultDtype());
+  rejectBool('fmod', dtype);
+  const device = commonDevice('fmod', [a, b].filter((v): v is Tensor => v instanceof Tensor));
+  const at = a instanceof Tensor ? a : scalarTensor(a, dtype, device);
+  const signA = signOfDividend(at, dtype);
+  let magnitudeB: TensorLike;
+  if (b instanceof Tensor) magnitudeB = mul(b, castTo(where(compare('lt', b, 0), -1, 1), dtype));
+  else if (typeof b === 'bigint') magnitudeB = b < 0n ? -b : b;
+  else magnitudeB = typeof b === 'number' ? Math.abs(b) : b;
+  return mul(remainder(mul(at, signA), magnitudeB), signA);
 }
 
 /** Elementwise power; integer tensors cannot take negative integer exponents. */
@@ -164,6 +228,7 @@ export function pow(base: TensorLike, exponent: TensorLike): Tensor {
   checkOperand('pow', base);
   checkOperand('pow', exponent);
   const dtype = resultType([operand(base), operand(exponent)], getDefaultDtype());
+  rejectBool('pow', dtype);
   if (!isFloatingPoint(dtype)) {
     const negative = typeof exponent === 'number' ? exponent < 0 : typeof exponent === 'bigint' ? exponent < 0n : false;
     if (negative) throw new Error(`[pow] integers to negative integer powers are not allowed`);
@@ -196,6 +261,16 @@ export function maximum(a: Tensor, b: Tensor): Tensor {
 export function lerp(start: Tensor, end: Tensor, weight: TensorLike): Tensor {
   checkTensor('lerp', start);
   checkTensor('lerp', end, 'end');
+  // PyTorch's lerp has floating-point kernels only and does not promote: every tensor operand
+  // must have start's dtype (an integer lerp would silently truncate the interpolation).
+  if (!isFloatingPoint(start.dtype)) {
+    throw new Error(`[lerp] not implemented for ${start.dtype} tensors; convert with .float() first`);
+  }
+  for (const [name, t] of [['end', end], ['weight', weight]] as const) {
+    if (t instanceof Tensor && t.dtype !== start.dtype) {
+      throw new Error(`[lerp] expected dtype ${start.dtype} for \`${name}\` but got dtype ${t.dtype}`);
+    }
+  }
   const w = weight instanceof Tensor ? weight : scalarTensor(weight, start.dtype, start.device);
   return differentiable('lerp', [start, end, w], { scalarWeight: !(weight instanceof Tensor) }, () => add(start, mul(w, sub(end, start))));
 }
@@ -214,7 +289,8 @@ export function clamp(x: Tensor, min?: ClampBound | { min?: ClampBound; max?: Cl
   }
   const bounds = [lo, hi].filter((v): v is TensorLike => v !== undefined && v !== null);
   const dtype = resultType([operand(x), ...bounds.map(operand)], getDefaultDtype());
-  const toTensor = (v: ClampBound) => (v === undefined || v === null ? null : v instanceof Tensor ? v : scalarTensor(v, dtype, x.device));
+  const toTensor = (v: ClampBound) =>
+    v === undefined || v === null ? null : v instanceof Tensor ? v : checkedScalarTensor('clamp', v, dtype, x.device);
   const loT = toTensor(lo);
   const hiT = toTensor(hi);
   const inputs = [x, ...(loT ? [loT] : []), ...(hiT ? [hiT] : [])];
@@ -252,8 +328,8 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   checkOperand('where', b);
   const dtype = resultType([operand(a), operand(b)], getDefaultDtype());
   const device = commonDevice('where', [condition, a, b].filter((v): v is Tensor => v instanceof Tensor));
-  const at = a instanceof Tensor ? a : scalarTensor(a, dtype, device);
-  const bt = b instanceof Tensor ? b : scalarTensor(b, dtype, device);
+  const at = a instanceof Tensor ? a : checkedScalarTensor('where', a, dtype, device);
+  const bt = b instanceof Tensor ? b : checkedScalarTensor('where', b, dtype, device);
   return differentiable('where', [condition, at, bt], {}, () => {
     const shape = broadcastShapes('where', condition.shape, at.shape, bt.shape);
     const out = emptyTensor(shape, dtype, device);
@@ -265,7 +341,10 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   });
 }
 
-/** `x` with `value` where `mask` is true; the mask broadcasts to `x`'s shape. */
+/**
+ * `x` with `value` where `mask` is true. `x` and `mask` broadcast together, as in PyTorch's
+ * out-of-place `masked_fill` (`maskedFill_` keeps `x`'s shape, so there the mask must broadcast to it).
+ */
 export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
   checkTensor('maskedFill', x);
   checkTensor('maskedFill', mask, 'mask');
@@ -274,13 +353,10 @@ export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
     throw new Error(`[maskedFill] expected value to be a 0-dimensional tensor, got shape ${showShape(value.shape)}`);
   }
   const shape = broadcastShapes('maskedFill', x.shape, mask.shape);
-  if (shape.length !== x.shape.length || shape.some((d, i) => d !== x.shape[i])) {
-    throw new Error(`[maskedFill] mask of shape ${showShape(mask.shape)} does not broadcast to the input's shape ${showShape(x.shape)}`);
-  }
-  const v = value instanceof Tensor ? castTo(value, x.dtype) : scalarTensor(value, x.dtype, x.device);
+  const v = value instanceof Tensor ? castTo(value, x.dtype) : checkedScalarTensor('maskedFill', value, x.dtype, x.device);
   return differentiable('maskedFill', [x, mask, v], {}, () => {
-    const out = emptyTensor(x.shape, x.dtype, x.device);
-    backendOf(out).where(viewOf(out), broadcastViewOf(mask, x.shape), broadcastViewOf(v, x.shape), viewOf(x));
+    const out = emptyTensor(shape, x.dtype, x.device);
+    backendOf(out).where(viewOf(out), broadcastViewOf(mask, shape), broadcastViewOf(v, shape), broadcastViewOf(x, shape));
     return out;
   });
 }

@@ -23,6 +23,7 @@ import { add } from './elementwise.js';
 import { inplace } from './inplace.js';
 import { resolveIndexItems, toIndexItems, type ResolvedItem } from './index-parse.js';
 import { checkIndexBounds, checkIndexDtype } from './index-util.js';
+import { checkedScalar } from './creation-options.js';
 import { nonzeroAsync, nonzeroSync } from './nonzero.js';
 import { sameShape } from './view-geometry.js';
 import { alias, contiguousCopy } from './views.js';
@@ -126,6 +127,8 @@ export function indexPut_<T extends Tensor>(
 ): T {
   checkTensor('indexPut_', x);
   checkValue('indexPut_', value);
+  // A scalar value is converted as PyTorch's fill does, with its overflow check (uint8 x[0] = 300 is an error).
+  if (!(value instanceof Tensor)) checkedScalar('indexPut_', value, x.dtype);
   const accumulate = options.accumulate ?? false;
   const resolved = resolveIndexItems('indexPut_', x, items, MASK_HINT);
   const tracked = x.requiresGrad || (x._base !== null && x._base.requiresGrad) || (value instanceof Tensor && value.requiresGrad);
@@ -147,6 +150,7 @@ export function indexPut_<T extends Tensor>(
 export function indexPut(x: Tensor, items: readonly IndexItem[], value: TensorLike, options: { accumulate?: boolean } = {}): Tensor {
   checkTensor('indexPut', x);
   checkValue('indexPut', value);
+  if (!(value instanceof Tensor)) checkedScalar('indexPut', value, x.dtype);
   const accumulate = options.accumulate ?? false;
   const resolved = resolveIndexItems('indexPut', x, items, MASK_HINT);
   const valueInput = value instanceof Tensor ? value : scalarTensor(value, x.dtype, x.device);
@@ -233,6 +237,7 @@ function scatterInto(op: 'scatter' | 'scatterAdd', x: Tensor, d: number, index: 
 export function scatter(x: Tensor, dim: number, index: Tensor, src: TensorLike): Tensor {
   checkValue('scatter', src);
   const d = checkGatherScatter('scatter', x, dim, index, src instanceof Tensor ? src : null);
+  if (!(src instanceof Tensor)) checkedScalar('scatter', src, x.dtype);
   const srcInput = src instanceof Tensor ? src : scalarTensor(src, x.dtype, x.device);
   const attrs = { dim: d, scalarSrc: !(src instanceof Tensor), inputShape: x.shape };
   return differentiable('scatter', [x, index, srcInput], attrs, () => scatterInto('scatter', x, d, index, srcInput, attrs.scalarSrc));

@@ -7,13 +7,14 @@
  */
 import { canCast } from '../dtype.js';
 import {
-  backendOf, broadcastViewOf, bumpVersion, castTo, checkTensor, differentiable, emptyTensor, toKernelScalar, viewOf,
+  backendOf, broadcastViewOf, bumpVersion, castTo, checkTensor, differentiable, emptyTensor, viewOf,
 } from '../dispatch.js';
 import { broadcastShapes, isContiguousLayout, showShape } from '../shape.js';
 import { isGradEnabled } from '../grad-mode.js';
 import { getAutograd, requireAutograd } from '../autograd-hooks.js';
 import { Tensor, type ScalarLike, type TensorLike } from '../tensor.js';
-import { asStrided } from './views.js';
+import { asStrided, clone } from './views.js';
+import { checkedScalar } from './creation-options.js';
 
 function checkInPlaceAllowed(op: string, self: Tensor): void {
   if (!isGradEnabled()) return;
@@ -26,6 +27,23 @@ function checkInPlaceAllowed(op: string, self: Tensor): void {
   }
 }
 
+/** In-place ops that PyTorch still allows on a destination with internal overlap (it only warns for maskedFill_). */
+const OVERLAP_ALLOWED = new Set(['fill_', 'zero_', 'maskedFill_']);
+
+/**
+ * PyTorch's `assert_no_internal_overlap`: an in-place op may not write into a tensor in which
+ * several elements share one memory location (an expanded view: stride 0 on a dim of size > 1);
+ * the result would depend on the order of the writes.
+ */
+export function checkNoInternalOverlap(op: string, self: Tensor): void {
+  if (self.shape.some((size, i) => size > 1 && self._strides[i] === 0)) {
+    throw new Error(
+      `[${op}] unsupported operation: more than one element of the written-to tensor refers to a single ` +
+        `memory location. Please clone() the tensor before performing the operation.`,
+    );
+  }
+}
+
 /**
  * Writes an op's out-of-place `result` into `self` (through views), bumps the version counter and,
  * when the result was recorded, moves `self` onto the result's history, as PyTorch's in-place ops do.
@@ -34,6 +52,7 @@ function checkInPlaceAllowed(op: string, self: Tensor): void {
  */
 export function inplace<T extends Tensor>(op: string, self: T, compute: (src: Tensor) => Tensor): T {
   checkInPlaceAllowed(op, self);
+  if (!OVERLAP_ALLOWED.has(op)) checkNoInternalOverlap(op, self);
   // Graph nodes may save the op's input; give them a copy so the write below cannot invalidate it.
   const result = compute(isGradEnabled() ? self.clone() : self);
   if (!canCast(result.dtype, self.dtype)) {
@@ -92,10 +111,20 @@ export function copyInto<T extends Tensor>(self: T, src: TensorLike): T {
     throw new Error(`[copy_] expected src on device '${self.device}', got '${src.device}'; use src.to('${self.device}') first`);
   }
   broadcastShapes('copy_', self.shape, src.shape);
-  const result = src.requiresGrad && isGradEnabled() ? src.expand(self.shape).to(self.dtype) : src;
+  checkNoInternalOverlap('copy_', self);
+  let result = src.requiresGrad && isGradEnabled() ? src.expand(self.shape).to(self.dtype) : src;
+  // A source that reads self's memory through another view (x.copy_(x.t()), x[1:].copy_(x[:-1]))
+  // is copied first: the element-by-element write would otherwise read values it already overwrote.
+  if (result._storage === self._storage && !sameView(result, self)) result = clone(result);
   writeInto(self, result);
   if (result._gradFn !== null) rebase('copy_', self, result);
   return self;
+}
+
+/** Whether two tensors view exactly the same elements in the same order. */
+function sameView(a: Tensor, b: Tensor): boolean {
+  return a._offset === b._offset && a.shape.length === b.shape.length &&
+    a.shape.every((d, i) => d === b.shape[i] && (d === 1 || a._strides[i] === b._strides[i]));
 }
 
 /** `self.fill_(value)`: sets every element (`zero_` is `fill_(0)`). */
@@ -109,22 +138,23 @@ export function fillInto<T extends Tensor>(self: T, value: TensorLike, op = 'fil
     // Recorded, so a tensor with history keeps a graph node (ZeroBackward0 / FillBackward*).
     const attrs = { zero: op === 'zero_', tensorValue };
     return inplace(op, self, (src) =>
-      differentiable('fill', tensorValue ? [src, value] : [src], attrs, () => filled(src, value)),
+      differentiable('fill', tensorValue ? [src, value] : [src], attrs, () => filled(src, value, op)),
     );
   }
   checkInPlaceAllowed(op, self);
   if (tensorValue) writeInto(self, castTo(value, self.dtype));
   else {
-    backendOf(self).fill(viewOf(self), toKernelScalar(value as ScalarLike, self.dtype));
+    // Checked as PyTorch converts fill values: uint8.fill_(300) is an overflow error, not 44.
+    backendOf(self).fill(viewOf(self), checkedScalar(op, value as ScalarLike, self.dtype));
     bumpVersion(self);
   }
   return self;
 }
 
 /** A new tensor shaped like `like`, every element `value`. */
-function filled(like: Tensor, value: TensorLike): Tensor {
+function filled(like: Tensor, value: TensorLike, op: string): Tensor {
   const out = emptyTensor(like.shape, like.dtype, like.device);
   if (value instanceof Tensor) backendOf(out).copy(viewOf(out), broadcastViewOf(castTo(value, like.dtype), like.shape));
-  else backendOf(out).fill(viewOf(out), toKernelScalar(value as ScalarLike, like.dtype));
+  else backendOf(out).fill(viewOf(out), checkedScalar(op, value as ScalarLike, like.dtype));
   return out;
 }
