@@ -30,7 +30,8 @@ describe('packaging', () => {
     });
     const code = result.outputFiles[0].text;
     expect(code).not.toMatch(/require\(["']node:|from ["']node:/);
-    const sandbox: Record<string, unknown> = {};
+    // A browser's globals beyond ECMAScript that typetorch may use; no Node ones (process, Buffer, require).
+    const sandbox: Record<string, unknown> = { TextEncoder, TextDecoder };
     runInNewContext(`${code}; globalThis.out = String(torch.arange(4).float().pow(2).sum());`, sandbox);
     expect(sandbox.out).toBe('tensor(14.)');
   });
