@@ -5,7 +5,7 @@
  * @module
  */
 import { Tensor, isGradEnabled, noGrad } from '@typetorch/core';
-import { OpNode, edgeOf } from './node.js';
+import { OpNode, checkVersions, edgeOf, freedGraphMessage, type Saved } from './node.js';
 import { attach } from './engine.js';
 import type { Rule } from './rules/rule.js';
 
@@ -13,8 +13,10 @@ import type { Rule } from './rules/rule.js';
 export class Context {
   /** For each argument of `forward`: whether it is a tensor whose gradient is needed. */
   needsInputGrad: boolean[] = [];
-  private saved: { tensor: Tensor; version: number }[] = [];
+  private saved: Saved[] = [];
   private freed = false;
+  /** @internal The node's name (`CubeBackward`), for error messages. */
+  nodeName = 'Function';
   /** @internal Outputs excluded from differentiation. */
   readonly nonDifferentiable = new Set<Tensor>();
   /** Users may keep other values on the context, as in PyTorch (`ctx.constant = 3`). */
@@ -27,17 +29,9 @@ export class Context {
 
   /** The tensors given to {@link saveForBackward}. */
   get savedTensors(): Tensor[] {
-    if (this.freed) {
-      throw new Error(`[Function] saved tensors were freed by an earlier backward; pass retainGraph: true to keep them`);
-    }
-    for (const { tensor, version } of this.saved) {
-      if (tensor._version !== version) {
-        throw new Error(
-          `[Function] one of the variables needed for gradient computation has been modified by an inplace operation: ` +
-            `is at version ${tensor._version}; expected version ${version} instead.`,
-        );
-      }
-    }
+    // The same errors as built-in nodes give, as in PyTorch.
+    if (this.freed) throw new Error(freedGraphMessage());
+    checkVersions(this.saved, this.nodeName);
     return this.saved.map((s) => s.tensor);
   }
 
@@ -83,6 +77,8 @@ export class Function {
       throw new Error(`[Function] ${this.name}.backward is not defined: subclasses define static backward(ctx, ...grads)`);
     }
     const ctx = new Context();
+    const name = `${this.name}Backward`;
+    ctx.nodeName = name;
     ctx.needsInputGrad = args.map((a) => a instanceof Tensor && a.requiresGrad && isGradEnabled());
     const raw = noGrad(() => forward.call(fn, ctx, ...args));
     if (!ctx.needsInputGrad.some(Boolean)) return raw as T;
@@ -91,10 +87,11 @@ export class Function {
     const list = (raw instanceof Tensor ? [raw] : [...raw]).map((t) => (args.includes(t) ? t.detach() : t));
     const tensorArgs = args.map((a, i) => [a, i] as const).filter((e): e is readonly [Tensor, number] => e[0] instanceof Tensor);
     const rule: Rule = {
-      name: `${this.name}Backward`,
+      name,
       backward(_ctx, grads) {
         const result = backward.call(fn, ctx, ...grads);
-        const perArg = result instanceof Tensor || result === null ? [result] : result;
+        const perArg = result instanceof Tensor || result === null || result === undefined ? [result ?? null] : [...result];
+        checkGradientCount(name, args, perArg);
         return tensorArgs.map(([, argIndex]) => perArg[argIndex] ?? null);
       },
     };
@@ -104,6 +101,25 @@ export class Function {
     attach(node, differentiable);
     return (raw instanceof Tensor ? list[0] : list) as unknown as T;
   }
+}
+
+/**
+ * PyTorch's checks on what a custom backward returns: one gradient per argument of forward (extra
+ * trailing nulls are dropped), and null for every argument that is not a tensor. Silently
+ * ignoring a missing or misplaced gradient would hide a bug in the user's backward.
+ */
+function checkGradientCount(name: string, args: readonly unknown[], grads: (Tensor | null | undefined)[]): void {
+  while (grads.length > args.length && (grads[grads.length - 1] === null || grads[grads.length - 1] === undefined)) grads.pop();
+  if (grads.length !== args.length) {
+    throw new Error(`[backward] function ${name} returned an incorrect number of gradients (expected ${args.length}, got ${grads.length})`);
+  }
+  grads.forEach((g, i) => {
+    if (g !== null && g !== undefined && !(args[i] instanceof Tensor)) {
+      throw new Error(
+        `[backward] function ${name} returned a gradient different than null at position ${i + 1}, but the corresponding forward input was not a Tensor`,
+      );
+    }
+  });
 }
 
 /** The node of a custom function: frees the context's saved tensors on release. */

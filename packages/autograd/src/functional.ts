@@ -55,17 +55,27 @@ export function hessian(fn: TensorFunction, inputs: Tensor | readonly Tensor[]):
   });
 }
 
-/** `[fn(inputs), vᵀ J]`: the vector-Jacobian product. */
+/** `[fn(inputs), vᵀ J]`: the vector-Jacobian product (`v` may be omitted only for a one-element output). */
 export function vjp(fn: TensorFunction, inputs: Tensor | readonly Tensor[], v?: Tensor): [Tensor, Tensor | Tensor[]] {
   const xs = prepare(inputs);
   const out = fn(...xs);
+  // As PyTorch: an implicit v of ones is only unambiguous for a one-element output.
+  if (v === undefined && out.numel() !== 1) {
+    throw new Error(`[vjp] The vector v can only be None if the user-provided function returns a single Tensor with a single element.`);
+  }
   const gs = grad(out, xs, { gradOutputs: v ?? onesLike(out), allowUnused: true }).map((g, i) => g ?? zerosLike(xs[i]));
   return [out.detach(), inputs instanceof Tensor ? gs[0] : gs];
 }
 
-/** `[fn(inputs), J v]`: the Jacobian-vector product, by differentiating a vector-Jacobian product. */
+/**
+ * `[fn(inputs), J v]`: the Jacobian-vector product, by differentiating a vector-Jacobian product
+ * (`v` may be omitted only for a single one-element input).
+ */
 export function jvp(fn: TensorFunction, inputs: Tensor | readonly Tensor[], v?: Tensor | readonly Tensor[]): [Tensor, Tensor] {
   const xs = prepare(inputs);
+  if (v === undefined && (xs.length !== 1 || xs[0].numel() !== 1)) {
+    throw new Error(`[jvp] The vector v can only be None if the input to the user-provided function is a single Tensor with a single element.`);
+  }
   const vs = v === undefined ? xs.map((x) => onesLike(x)) : v instanceof Tensor ? [v] : [...v];
   const out = fn(...xs);
   const u = zerosLike(out).requiresGrad_(true);

@@ -460,7 +460,7 @@ describe('custom Function', () => {
     const x = leaf.mul(1);
     const y = Square.apply(x);
     x.add_(1);
-    expect(() => y.sum().backward()).toThrow(/^\[Function\] one of the variables needed for gradient computation has been modified/);
+    expect(() => y.sum().backward()).toThrow(/^\[backward\] one of the variables needed for gradient computation has been modified/);
   });
 
   it('supports higher-order gradients through a backward written with tensor ops', () => {

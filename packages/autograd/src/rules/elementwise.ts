@@ -5,7 +5,7 @@
  * @module
  */
 import { where, zerosLike, type Tensor } from '@typetorch/core';
-import { defineRules, type Rule } from './rule.js';
+import { crossSaves, defineRules, type Rule } from './rule.js';
 
 const LN2 = Math.LN2;
 const LN10 = Math.LN10;
@@ -53,27 +53,32 @@ defineRules({
   cosh: unaryRule('CoshBackward0', 'input', (g, x) => g.mul(x.sinh())),
   tanh: unaryRule('TanhBackward0', 'output', (g, _x, y) => g.mul(y.mul(y).neg().add(1))),
   sigmoid: unaryRule('SigmoidBackward0', 'output', (g, _x, y) => g.mul(y.mul(y.neg().add(1)))),
-  relu: unaryRule('ReluBackward0', 'output', (g, _x, y) => g.mul(y.gt(0))),
+  // PyTorch's threshold_backward: zero where result <= 0, else g (so a NaN input passes g through,
+  // and an infinite g does not become NaN where the mask is 0).
+  relu: unaryRule('ReluBackward0', 'output', (g, _x, y) => where(y.le(0), 0, g)),
   erf: unaryRule('ErfBackward0', 'input', (g, x) => g.mul(x.mul(x).neg().exp().mul(TWO_OVER_SQRT_PI))),
 
   add: { name: 'AddBackward0', backward: ({ needsInputGrad: n }, [g]) => [n[0] ? g : null, n[1] ? g : null] },
   sub: { name: 'SubBackward0', backward: ({ needsInputGrad: n }, [g]) => [n[0] ? g : null, n[1] ? g.neg() : null] },
   mul: {
     name: 'MulBackward0',
-    saves: { inputs: [0, 1] },
+    saves: crossSaves,
     backward: ({ inputs: [a, b], needsInputGrad: n }, [g]) => [n[0] ? g.mul(b) : null, n[1] ? g.mul(a) : null],
   },
   div: {
     name: 'DivBackward0',
-    saves: { inputs: [0, 1] },
+    // d/da needs b; d/db needs a and b (PyTorch saves only what the needed formulas use).
+    saves: (n) => ({ inputs: n[1] ? [0, 1] : n[0] ? [1] : [] }),
     backward: ({ inputs: [a, b], needsInputGrad: n }, [g]) => [
       n[0] ? g.div(b) : null,
-      n[1] ? g.mul(a).div(b.mul(b)).neg() : null,
+      // PyTorch's order, -g * ((a / b) / b): squaring b first underflows to 0 for small float32
+      // divisors (1e-30 * 1e-30), which turned a finite gradient into an infinite one.
+      n[1] ? g.neg().mul(a.div(b).div(b)) : null,
     ],
   },
   remainder: {
     name: 'RemainderBackward0',
-    saves: { inputs: [0, 1] },
+    saves: (n) => ({ inputs: n[1] ? [0, 1] : [] }),
     backward: ({ inputs: [a, b], needsInputGrad: n }, [g]) => [
       n[0] ? g : null,
       n[1] ? g.mul(a.div(b, { roundingMode: 'floor' })).neg() : null,
@@ -81,7 +86,8 @@ defineRules({
   },
   pow: {
     name: (attrs) => (attrs.scalarBase ? 'PowBackward2' : attrs.scalarExponent ? 'PowBackward0' : 'PowBackward1'),
-    saves: { inputs: [0, 1], outputs: true },
+    // PyTorch: d/dx reads x and e, d/de also the result; `y = x.pow(2); y.add_(1)` must stay legal.
+    saves: (n) => ({ inputs: n[0] || n[1] ? [0, 1] : [], outputs: n[1] }),
     backward: ({ inputs: [x, e], outputs: [y], needsInputGrad: n }, [g]) => [
       // d/dx x^e = e x^(e-1), taken as 0 where e == 0 as PyTorch does. The mask only covers the
       // points where the product is not already 0 (x == 0 or NaN), which keeps the mixed second
@@ -99,12 +105,14 @@ defineRules({
       return [n[0] ? g.mul(b).div(denominator) : null, n[1] ? g.mul(a).neg().div(denominator) : null];
     },
   },
-  maximum: extremumRule('MaximumBackward0', 'gt'),
-  minimum: extremumRule('MinimumBackward0', 'lt'),
+  maximum: extremumRule('MaximumBackward0', 'lt'),
+  minimum: extremumRule('MinimumBackward0', 'gt'),
   lerp: {
     // PyTorch names lerp with a scalar weight LerpBackward0 (core marks it with `scalarWeight`).
     name: (attrs) => (attrs.scalarWeight ? 'LerpBackward0' : 'LerpBackward1'),
-    saves: { inputs: [0, 1, 2] },
+    // A scalar weight is core's own constant: PyTorch's LerpBackward0 saves nothing, so the
+    // graph can be run again and start/end may change in place afterwards.
+    saves: (n, attrs) => ({ inputs: [...(n[2] ? [0, 1] : []), ...((n[0] || n[1]) && !attrs.scalarWeight ? [2] : [])] }),
     backward: ({ inputs: [start, end, w], needsInputGrad: n }, [g]) => [
       n[0] ? g.mul(w.neg().add(1)) : null,
       n[1] ? g.mul(w) : null,
@@ -112,7 +120,9 @@ defineRules({
     ],
   },
   clamp: {
-    name: 'ClampBackward1',
+    // PyTorch: ClampBackward1 for scalar bounds, ClampBackward0 for tensor bounds (clamp.Tensor).
+    // Core does not yet record `tensorBounds`; until it does, every clamp is named ClampBackward1.
+    name: (attrs) => (attrs.tensorBounds ? 'ClampBackward0' : 'ClampBackward1'),
     saves: { inputs: [0, 1, 2] },
     backward: ({ inputs, attrs, needsInputGrad: n }, [g]) => {
       const x = inputs[0];
@@ -122,8 +132,10 @@ defineRules({
       if (lo) inside = inside.logicalAnd(x.ge(lo));
       if (hi) inside = inside.logicalAnd(x.le(hi));
       const grads: (Tensor | null)[] = [n[0] ? where(inside, g, 0) : null];
-      if (lo) grads.push(n[1] ? where(x.lt(lo), g, 0) : null);
-      if (hi) grads.push(n[grads.length] ? where(x.gt(hi), g, 0) : null);
+      // With both bounds and min > max the result is max (PyTorch's clamp_backward_min_max): min
+      // gets the gradient only below a proper range, max also wherever it is below min.
+      if (lo) grads.push(n[1] ? where(hi ? x.lt(lo).logicalAnd(lo.lt(hi)) : x.lt(lo), g, 0) : null);
+      if (hi) grads.push(n[grads.length] ? where(lo ? x.gt(hi).logicalOr(hi.lt(lo)) : x.gt(hi), g, 0) : null);
       return grads;
     },
   },
@@ -156,8 +168,12 @@ defineRules({
   },
 });
 
-/** maximum/minimum: the gradient goes to the larger (smaller) input, split evenly on ties. */
-function extremumRule(name: string, wins: 'gt' | 'lt'): Rule {
+/**
+ * maximum/minimum: the gradient is split evenly on ties and zero for the input that loses; as in
+ * PyTorch (`where(a == b, g / 2, g).masked_fill_(a < b, 0)`), an input compared with NaN neither
+ * ties nor loses, so both inputs of a NaN result get the full gradient.
+ */
+function extremumRule(name: string, loses: 'gt' | 'lt'): Rule {
   return {
     name,
     saves: { inputs: [0, 1] },
@@ -165,8 +181,8 @@ function extremumRule(name: string, wins: 'gt' | 'lt'): Rule {
       const half = g.mul(0.5);
       const ties = a.eq(b);
       return [
-        n[0] ? where(ties, half, where(a[wins](b), g, 0)) : null,
-        n[1] ? where(ties, half, where(b[wins](a), g, 0)) : null,
+        n[0] ? where(ties, half, where(a[loses](b), 0, g)) : null,
+        n[1] ? where(ties, half, where(b[loses](a), 0, g)) : null,
       ];
     },
   };

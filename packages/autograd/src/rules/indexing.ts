@@ -34,6 +34,7 @@ function itemsOf(indices: readonly (Tensor | null)[]): IndexItem[] {
 defineRules({
   index: {
     name: 'IndexBackward0',
+    saves: { attrs: ['indices'] }, // as PyTorch: a second backward without retainGraph is an error
     backward: ({ attrs }, [g]) => [
       g.newZeros(inputShape(attrs)).indexPut(itemsOf(attrs.indices as (Tensor | null)[]), g, { accumulate: true }),
     ],
@@ -51,7 +52,7 @@ defineRules({
   },
   gather: {
     name: 'GatherBackward0',
-    saves: { inputs: [1] },
+    saves: { inputs: [0, 1] }, // PyTorch's gather_backward saves self too (an in-place change is an error)
     backward: ({ inputs: [, index], attrs }, [g]) => [
       g.newZeros(inputShape(attrs)).scatterAdd(attrs.dim as number, index, g),
       null,

@@ -7,7 +7,7 @@
  */
 import type { Tensor } from '@typetorch/core';
 import { sumToShape } from '../reduce-grad.js';
-import { defineRules, type Rule } from './rule.js';
+import { crossSaves, defineRules, type Rule } from './rule.js';
 
 /**
  * matmul with PyTorch's rules: a 1-D `a` is a row `[1, k]`, a 1-D `b` a column `[k, 1]`, batch
@@ -29,7 +29,7 @@ const matmul: Rule = {
   // PyTorch's matmul is a composite: a vector times a matrix (or batch) ends in a squeeze of the
   // added dim (SqueezeBackward3); batched products end in a reshape (UnsafeViewBackward0).
   name: (attrs) => (attrs.vectorMatrix ? 'SqueezeBackward3' : 'UnsafeViewBackward0'),
-  saves: { inputs: [0, 1] },
+  saves: crossSaves,
   backward: ({ inputs: [a, b], needsInputGrad }, [g]) => matmulBackward(a, b, g, needsInputGrad),
 };
 
@@ -37,12 +37,12 @@ defineRules({
   matmul,
   mm: {
     name: 'MmBackward0',
-    saves: { inputs: [0, 1] },
+    saves: crossSaves,
     backward: ({ inputs: [a, b], needsInputGrad: n }, [g]) => [n[0] ? g.mm(b.t()) : null, n[1] ? a.t().mm(g) : null],
   },
   bmm: {
     name: 'BmmBackward0',
-    saves: { inputs: [0, 1] },
+    saves: crossSaves,
     backward: ({ inputs: [a, b], needsInputGrad: n }, [g]) => [
       n[0] ? g.bmm(b.transpose(1, 2)) : null,
       n[1] ? a.transpose(1, 2).bmm(g) : null,
@@ -50,7 +50,7 @@ defineRules({
   },
   mv: {
     name: 'MvBackward0',
-    saves: { inputs: [0, 1] },
+    saves: crossSaves,
     backward: ({ inputs: [a, b], needsInputGrad: n }, [g]) => [
       n[0] ? g.unsqueeze(1).mul(b) : null,
       n[1] ? a.t().mv(g) : null,
@@ -58,7 +58,7 @@ defineRules({
   },
   dot: {
     name: 'DotBackward0',
-    saves: { inputs: [0, 1] },
+    saves: crossSaves,
     backward: ({ inputs: [a, b], needsInputGrad: n }, [g]) => [n[0] ? g.mul(b) : null, n[1] ? g.mul(a) : null],
   },
 });

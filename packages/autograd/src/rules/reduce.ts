@@ -112,6 +112,9 @@ function extremeAll(name: string): Rule {
 function extremeDim(name: string): Rule {
   return {
     name,
+    // PyTorch saves the indices (not the input): a second backward is an error, and so is
+    // changing the returned indices in place, while the input may change.
+    saves: { attrs: ['indices'] },
     backward: ({ inputs: [x], attrs }, [g]) => {
       const dim = attrs.dim as number;
       const keepdim = attrs.keepdim as boolean;
@@ -137,9 +140,12 @@ function extremeOverDims(name: string): Rule {
   };
 }
 
-/** d var / dx = 2 (x - mean) / (N - correction), with the divisor clamped at 0 as in the forward. */
+/**
+ * d var / dx = 2 (x - mean) / (N - correction). Unlike the forward, PyTorch's var_backward does not
+ * clamp the divisor at 0: with correction > N it is negative and the gradient finite.
+ */
 function varianceGrad(gKept: Tensor, x: Tensor, dims: readonly number[], correction: number): Tensor {
-  const divisor = Math.max(countOver(x.shape, dims) - correction, 0);
+  const divisor = countOver(x.shape, dims) - correction;
   return gKept.mul(x.sub(meanKept(x, dims))).mul(2 / divisor);
 }
 

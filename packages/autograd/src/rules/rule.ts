@@ -23,20 +23,34 @@ export interface SavedSpec {
   inputs?: readonly number[];
   /** Whether the rule reads the outputs. */
   outputs?: boolean;
+  /**
+   * Names of attributes holding tensors (or arrays of tensors) the rule reads, such as the indices
+   * of `max(dim)`: PyTorch saves them, so they are version-checked and freed like inputs.
+   */
+  attrs?: readonly string[];
 }
 
 /** A derivative rule: the vector-Jacobian product of one op, written with tensor ops. */
 export interface Rule {
   /** PyTorch's name of the backward node (`'MulBackward0'`), or a function of the attributes. */
   readonly name: string | ((attrs: OpAttrs) => string);
-  /** The inputs and outputs `backward` reads (default: none). */
-  readonly saves?: SavedSpec;
+  /**
+   * The values `backward` reads (default: none), or a function of which inputs need a gradient:
+   * PyTorch saves a value only when a needed gradient's formula uses it (`x * c` saves only `c`
+   * when `c` does not require grad), so changing the other in place afterwards is allowed.
+   */
+  readonly saves?: SavedSpec | ((needsInputGrad: readonly boolean[], attrs: OpAttrs) => SavedSpec);
   /**
    * Gradients of the inputs, given the gradients of the outputs (null for an output that received
    * none when there are several). Return null for inputs without a gradient. The engine sums each
    * gradient back to its input's shape (broadcasting) and casts it to the input's dtype.
    */
   backward(ctx: RuleContext, grads: readonly Tensor[]): readonly (Tensor | null | undefined)[];
+}
+
+/** Saves for a product-like op: d/da reads b and d/db reads a (PyTorch's conditional saving). */
+export function crossSaves(n: readonly boolean[]): SavedSpec {
+  return { inputs: [...(n[1] ? [0] : []), ...(n[0] ? [1] : [])] };
 }
 
 const rules = new Map<string, Rule>();
