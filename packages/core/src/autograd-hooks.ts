@@ -43,6 +43,12 @@ export interface AutogradEngine {
    * `gradFn` during backward.
    */
   watch(tensor: Tensor): void;
+  /**
+   * Called by an in-place op just before it overwrites `tensor`, which `node` (the op's own node)
+   * may have saved as an input: the engine keeps a copy of the old values for the derivative rule,
+   * as PyTorch saves `original_self` for in-place formulas that read it.
+   */
+  saveBeforeOverwrite(node: GradNode, tensor: Tensor): void;
 }
 
 let engine: AutogradEngine | undefined;

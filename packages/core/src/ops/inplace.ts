@@ -53,8 +53,9 @@ export function checkNoInternalOverlap(op: string, self: Tensor): void {
 export function inplace<T extends Tensor>(op: string, self: T, compute: (src: Tensor) => Tensor): T {
   checkInPlaceAllowed(op, self);
   if (!OVERLAP_ALLOWED.has(op)) checkNoInternalOverlap(op, self);
-  // Graph nodes may save the op's input; give them a copy so the write below cannot invalidate it.
-  const result = compute(isGradEnabled() ? self.clone() : self);
+  const result = compute(self);
+  // The op's node may have saved `self`'s old values for its rule (mul_ saves self for other's grad).
+  if (result._gradFn !== null) getAutograd()?.saveBeforeOverwrite(result._gradFn, self);
   if (!canCast(result.dtype, self.dtype)) {
     throw new Error(`[${op}] result type ${result.dtype} can't be cast to the desired output type ${self.dtype}`);
   }

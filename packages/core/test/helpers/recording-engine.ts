@@ -29,6 +29,7 @@ export function recordGraphNodes(): RecordedNode[] {
         throw new Error('the recording engine does not run backward');
       },
       watch() {},
+      saveBeforeOverwrite() {},
     });
   });
   afterEach(() => registerAutograd(previous));
