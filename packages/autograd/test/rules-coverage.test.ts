@@ -18,6 +18,8 @@ const RECORDED_OPS = [
   'floor', 'ceil', 'round', 'trunc',
   'add', 'sub', 'mul', 'div', 'remainder', 'pow', 'atan2', 'minimum', 'maximum', 'lerp', 'clamp', 'where', 'maskedFill',
   'toDtype', 'toDevice', 'clone', 'fill', 'copySlices', 'reshapeAlias', 'unbind', 'split',
+  'conv2d', 'conv1d', 'convTranspose2d', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'maxPool2dWithIndices', 'maxPool2dBackward',
+  'avgPool2d', 'avgPool2dBackward', 'adaptiveAvgPool2d', 'adaptiveAvgPool2dBackward', 'adaptiveMaxPool2d',
   // reductions, scans, softmax
   'sum', 'mean', 'prod', 'maxAll', 'minAll', 'maxDim', 'minDim', 'amax', 'amin', 'var', 'std', 'logsumexp', 'norm',
   'cumsum', 'cumprod', 'softmax', 'logSoftmax',

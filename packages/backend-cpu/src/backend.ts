@@ -5,9 +5,11 @@
  */
 import { numelOf, type Backend, type DType, type StorageHandle, type TypedArray, type View } from '@typetorch/core';
 import { binary } from './binary.js';
+import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv.js';
 import { copy, fill, where } from './elementwise.js';
 import { gather, scatter, scatterAdd } from './indexing.js';
 import { matmul } from './matmul.js';
+import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 import { uniform } from './random.js';
 import { reduce } from './reduce.js';
 import { scan } from './scan.js';
@@ -60,4 +62,14 @@ export const cpuBackend: Backend = {
   scatterAdd,
   scatter,
   uniform,
+
+  fused: {
+    conv2d: conv2dForward,
+    conv2dBackwardInput,
+    conv2dBackwardWeight,
+    maxPool2d,
+    maxPool2dBackward,
+    avgPool2d,
+    avgPool2dBackward,
+  },
 };

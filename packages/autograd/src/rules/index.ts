@@ -8,3 +8,4 @@ import './reduce.js';
 import './views.js';
 import './linalg.js';
 import './indexing.js';
+import './conv.js';
