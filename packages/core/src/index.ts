@@ -25,7 +25,28 @@ export { registerAutograd, getAutograd, type AutogradEngine, type GradNode, type
 export { differentiable, emptyTensor, viewOf, broadcastViewOf, backendOf, castTo, scalarTensor, commonDevice, bumpVersion } from './dispatch.js';
 export * from './functions.js';
 export { tidy, keep, retainWith } from './tidy.js';
+export {
+  save, load, saveToBytes, loadFromBytes,
+  type CheckpointFormat, type SaveOptions, type SaveToBytesOptions, type LoadOptions, type LoadFromBytesOptions,
+  type CheckpointFileSystem, type WritableCheckpointFile,
+  readSafetensorsMetadata, unpickle, PickleGlobal, pickleSetState,
+  type UnpickleOptions, type PickleCallable, type PickleBuildable,
+} from './serialization/index.js';
 export { setPrintOptions, getPrintOptions, type PrintOptions, type PrintProfile } from './format/print-options.js';
 export { formatTensor, type FormatExtras } from './format/format-tensor.js';
 export type { ClampBound } from './ops/elementwise.js';
 export type { VarOptions } from './ops/reduce.js';
+export {
+  conv2d, conv1d, convTranspose2d, conv2dForward, conv2dBackwardInput, conv2dBackwardWeight,
+  type Conv2dOptions, type Conv1dOptions, type ConvTranspose2dOptions, type Conv2dParams, type Conv2dGeometry, type Pair, type IntOrPair,
+  type FusedConv2dKernel, type FusedConv2dBackwardInputKernel, type FusedConv2dBackwardWeightKernel,
+} from './ops/conv.js';
+export {
+  maxPool2d, maxPool2dWithIndices, maxPool1d, maxPool1dWithIndices, avgPool2d, avgPool1d, maxPool2dBackward, avgPool2dBackward,
+  type MaxPool2dOptions, type MaxPool1dOptions, type AvgPool2dOptions, type AvgPool1dOptions,
+  type Pool2dGeometry, type AvgPool2dGeometry, type FusedMaxPool2dKernel, type FusedMaxPool2dBackwardKernel,
+  type FusedAvgPool2dKernel, type FusedAvgPool2dBackwardKernel,
+} from './ops/pooling.js';
+export {
+  adaptiveAvgPool2d, adaptiveAvgPool1d, adaptiveMaxPool2d, adaptiveMaxPool2dWithIndices, adaptiveAvgPool2dBackward, type AdaptiveSize,
+} from './ops/adaptive-pooling.js';
