@@ -12,6 +12,8 @@ export default defineConfig({
       { find: /^@typetorch\/core$/, replacement: src('core') },
       { find: /^@typetorch\/autograd$/, replacement: src('autograd') },
       { find: /^@typetorch\/backend-cpu$/, replacement: src('backend-cpu') },
+      { find: /^@typetorch\/nn$/, replacement: src('nn') },
+      { find: /^@typetorch\/optim$/, replacement: src('optim') },
       { find: /^typetorch$/, replacement: src('typetorch') },
     ],
   },

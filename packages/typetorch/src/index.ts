@@ -15,4 +15,6 @@
 import '@typetorch/backend-cpu';
 export * from '@typetorch/core';
 export * as autograd from '@typetorch/autograd';
+export * as nn from '@typetorch/nn';
+export * as optim from '@typetorch/optim';
 export { cpuBackend } from '@typetorch/backend-cpu';

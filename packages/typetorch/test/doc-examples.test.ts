@@ -13,6 +13,8 @@ const FILES = [
   'packages/autograd/README.md',
   'packages/backend-cpu/README.md',
   'packages/typetorch/README.md',
+  'packages/optim/README.md',
+  'packages/nn/README.md',
   'apps/docs/guides/getting-started.md',
 ];
 
