@@ -97,6 +97,9 @@ def make_case(torch, fig):
         def check(out):
             return None if torch.allclose(out, b, rtol=1e-6, atol=1e-7) else "a.grad differs from b"
 
+    elif fig["kind"] == "train":
+        step, check = train_case(torch, n)
+
     else:
         raise ValueError(f"no PyTorch case for {fig['kind']}")
 
@@ -106,6 +109,50 @@ def make_case(torch, fig):
         return r.reshape(-1)[0].item()
 
     return step, sync, check
+
+
+def train_case(torch, batch):
+    """One training step of the CIFAR10 tutorial Net (zero_grad, forward, CrossEntropyLoss,
+    backward, SGD lr 0.001 momentum 0.9), as the tutorial writes it; the result is the loss."""
+    nn = torch.nn
+    F = nn.functional
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(3, 6, 5)
+            self.pool = nn.MaxPool2d(2, 2)
+            self.conv2 = nn.Conv2d(6, 16, 5)
+            self.fc1 = nn.Linear(16 * 5 * 5, 120)
+            self.fc2 = nn.Linear(120, 84)
+            self.fc3 = nn.Linear(84, 10)
+
+        def forward(self, x):
+            x = self.pool(F.relu(self.conv1(x)))
+            x = self.pool(F.relu(self.conv2(x)))
+            x = torch.flatten(x, 1)
+            x = F.relu(self.fc1(x))
+            x = F.relu(self.fc2(x))
+            return self.fc3(x)
+
+    net = Net()
+    criterion = nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(net.parameters(), lr=0.001, momentum=0.9)
+    inputs = torch.randn(batch, 3, 32, 32)
+    labels = torch.randint(0, 10, (batch,))
+
+    def step():
+        optimizer.zero_grad()
+        loss = criterion(net(inputs), labels)
+        loss.backward()
+        optimizer.step()
+        return loss.detach()
+
+    def check(out):
+        loss = float(out)
+        return None if 1.8 < loss < 2.9 else f"first loss {loss}, expected about ln 10 = 2.30"
+
+    return step, check
 
 
 def main():

@@ -11,6 +11,7 @@
  * @returns {string | null}  what is wrong, or null when the result is right
  */
 export function checkResult(fig, inputs, out) {
+  if (fig.kind === 'train') return checkFirstLoss(out);
   const { a, b } = inputs;
   if (fig.kind === 'matmul') {
     const n = fig.n;
@@ -47,4 +48,14 @@ export function checkResult(fig, inputs, out) {
     }
   }
   return null;
+}
+
+/**
+ * The first training step's loss: cross-entropy of a freshly initialised 10-class net on random
+ * inputs and labels is close to ln 10 ≈ 2.30; a broken forward pass lands far from it.
+ * @param {ArrayLike<number>} out  the loss, as a one-element array
+ */
+function checkFirstLoss(out) {
+  const loss = out[0];
+  return out.length === 1 && loss > 1.8 && loss < 2.9 ? null : `first loss ${loss}, expected about ln 10 = 2.30`;
 }

@@ -8,8 +8,8 @@
  * @typedef {object} Figure
  * @property {string} id       stable key, used in results/latest.json
  * @property {string} label    row label in the table
- * @property {'matmul' | 'add' | 'backward'} kind  what a suite builds for it
- * @property {number} n        matmul: square size; add/backward: element count
+ * @property {'matmul' | 'add' | 'backward' | 'train'} kind  what a suite builds for it
+ * @property {number} n        matmul: square size; add/backward: element count; train: batch size
  * @property {boolean} [transposed]  matmul: right operand is `b.t()` of a stored [n, n] b
  * @property {string} unit     what the table prints
  * @property {Better} better   which direction wins (decides the ratio column)
@@ -37,6 +37,14 @@ export const FIGURES = [
     unit: 'µs',
     better: 'lower',
   },
+  ...[4, 64].map((batch) => ({
+    id: `cifar10-net-train-${batch}`,
+    label: `CIFAR10 tutorial Net, training step, batch ${batch}`,
+    kind: 'train',
+    n: batch,
+    unit: 'img/s',
+    better: 'higher',
+  })),
 ];
 
 function matmul(n, transposed) {
@@ -59,5 +67,6 @@ function matmul(n, transposed) {
  */
 export function toUnit(fig, secondsPerOp) {
   if (fig.unit === 'GFLOP/s') return (2 * fig.n ** 3) / secondsPerOp / 1e9;
+  if (fig.unit === 'img/s') return fig.n / secondsPerOp;
   return secondsPerOp * 1e6;
 }

@@ -86,6 +86,8 @@ function makeCase(tf, fig) {
     b = keep(tf.randomNormal([fig.n]));
     const grad = tf.grad((x) => tf.sum(tf.mul(x, b)));
     op = () => grad(a);
+  } else if (fig.kind === 'train') {
+    return trainCase(tf, fig.n);
   } else {
     throw new Error(`no tfjs case for ${fig.kind}`);
   }
@@ -110,6 +112,53 @@ function makeCase(tf, fig) {
       // A leak per step would distort this figure (allocation) and the next ones (memory):
       // lib/child.mjs attaches the warning to the figure.
       return leaked > 0 ? `leaked ${leaked} tfjs tensors over the run` : null;
+    },
+  };
+}
+
+/**
+ * The CIFAR10 tutorial Net trained as a tfjs user writes it without the layers API: variables for
+ * the weights (PyTorch's default initialisation bounds), tf.conv2d/maxPool in NHWC, softmax
+ * cross-entropy on one-hot labels, tf.train.momentum(0.001, 0.9) minimising it.
+ */
+function trainCase(tf, batch) {
+  const uniform = (shape, fanIn) => tf.variable(tf.randomUniform(shape, -1 / Math.sqrt(fanIn), 1 / Math.sqrt(fanIn)));
+  const w = {
+    c1: uniform([5, 5, 3, 6], 75), b1: uniform([6], 75),
+    c2: uniform([5, 5, 6, 16], 150), b2: uniform([16], 150),
+    f1: uniform([400, 120], 400), g1: uniform([120], 400),
+    f2: uniform([120, 84], 120), g2: uniform([84], 120),
+    f3: uniform([84, 10], 84), g3: uniform([10], 84),
+  };
+  const x = tf.randomNormal([batch, 32, 32, 3]);
+  const labels = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32'), 10);
+  const optimizer = tf.train.momentum(0.001, 0.9);
+  const loss = () => {
+    let h = tf.maxPool(tf.relu(tf.add(tf.conv2d(x, w.c1, 1, 'valid'), w.b1)), 2, 2, 'valid');
+    h = tf.maxPool(tf.relu(tf.add(tf.conv2d(h, w.c2, 1, 'valid'), w.b2)), 2, 2, 'valid');
+    h = tf.reshape(h, [batch, 400]);
+    h = tf.relu(tf.add(tf.matMul(h, w.f1), w.g1));
+    h = tf.relu(tf.add(tf.matMul(h, w.f2), w.g2));
+    return tf.losses.softmaxCrossEntropy(labels, tf.add(tf.matMul(h, w.f3), w.g3));
+  };
+  let prev = null;
+  return {
+    inputs: {},
+    step() {
+      const r = optimizer.minimize(loss, true);
+      if (prev) prev.dispose();
+      prev = r;
+      return r;
+    },
+    sync: (r) => r.dataSync()[0],
+    read: (r) => r.dataSync(),
+    dispose() {
+      if (prev) prev.dispose();
+      for (const v of Object.values(w)) v.dispose();
+      x.dispose();
+      labels.dispose();
+      optimizer.dispose();
+      return null;
     },
   };
 }

@@ -63,9 +63,48 @@ export async function load({ device, threads }) {
         };
         return tensorCase({ a: host(a), b: host(b) }, step, host);
       }
+      if (fig.kind === 'train') return trainCase(torch, fig.n, randn, host);
       throw new Error(`no typetorch case for ${fig.kind}`);
     },
   };
+}
+
+/**
+ * One training step of PyTorch's CIFAR10 tutorial Net, written as API.md writes it: zeroGrad,
+ * forward, CrossEntropyLoss, backward, SGD (lr 0.001, momentum 0.9) step. The result is the loss.
+ */
+function trainCase(torch, batch, randn, host) {
+  const { nn, optim } = torch;
+  const F = nn.functional;
+  class Net extends nn.Module {
+    conv1 = new nn.Conv2d(3, 6, 5);
+    pool = new nn.MaxPool2d(2, 2);
+    conv2 = new nn.Conv2d(6, 16, 5);
+    fc1 = new nn.Linear(16 * 5 * 5, 120);
+    fc2 = new nn.Linear(120, 84);
+    fc3 = new nn.Linear(84, 10);
+    forward(x) {
+      x = this.pool.call(F.relu(this.conv1.call(x)));
+      x = this.pool.call(F.relu(this.conv2.call(x)));
+      x = torch.flatten(x, 1);
+      x = F.relu(this.fc1.call(x));
+      x = F.relu(this.fc2.call(x));
+      return this.fc3.call(x);
+    }
+  }
+  const net = new Net();
+  const criterion = new nn.CrossEntropyLoss();
+  const optimizer = new optim.SGD(net.parameters(), { lr: 0.001, momentum: 0.9 });
+  const inputs = randn([batch, 3, 32, 32]);
+  const labels = torch.randint(0, 10, [batch]);
+  const step = () => {
+    optimizer.zeroGrad();
+    const loss = criterion.call(net.call(inputs), labels);
+    loss.backward();
+    optimizer.step();
+    return loss;
+  };
+  return tensorCase({}, step, host);
 }
 
 function tensorCase(inputs, step, host) {
