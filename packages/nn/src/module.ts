@@ -411,7 +411,7 @@ export class Module {
   /**
    * Copies parameters and buffers from `stateDict` into this module and its descendants, in place
    * and without recording gradients (PyTorch's `load_state_dict`). With `strict` (the default) the
-   * keys must match {@link stateDict}'s exactly; shape mismatches are always errors. Errors list
+   * keys must match {@link Module.stateDict}'s exactly; shape mismatches are always errors. Errors list
    * every problem as PyTorch does (`Error(s) in loading state_dict for Net: ...`). Returns the
    * missing and unexpected keys. `strict` may also be given as a boolean (`loadStateDict(sd, false)`),
    * and the state dict as a Map.
