@@ -40,7 +40,7 @@ async function show(value: unknown): Promise<unknown> {
   else if (expected.startsWith('≈')) ok = Math.abs(Number(await show(value)) - Number(expected.slice(1))) < 0.05;
   else if (expected.startsWith('Float32Array ')) ok = JSON.stringify(await show(value)) === JSON.stringify(JSON.parse(expected.slice(13)));
   else if (expected.startsWith("'")) ok = String(value) === (new Function(`return ${expected}`)() as string);
-  else ok = JSON.stringify(await show(value)) === JSON.stringify(JSON.parse(expected));
+  else ok = JSON.stringify(await show(value)) === JSON.stringify(new Function(`return ${expected}`)());
   checks.push({ line, expected, actual: String(await show(value)), ok });
 };
 
