@@ -210,7 +210,7 @@ describe('loadFromBytes recognises formats and reports damage', () => {
 });
 
 /** A checkpoint whose pickle is one `_rebuild_tensor_v2` call with the given (possibly wrong) arguments. */
-function craftedTensorFile(o: { storageClass: string; numel: number; offset: number; size: number[]; stride: number[]; bytes: number }): Uint8Array {
+function craftedTensorFile(o: { storageClass: string; numel: number; offset: number; size: (number | bigint)[]; stride: number[]; bytes: number }): Uint8Array {
   const w = new PickleWriter();
   w.global('torch._utils', '_rebuild_tensor_v2');
   w.tuple(6, () => {
@@ -245,6 +245,88 @@ describe('loadFromBytes checks what the pickle says about storages and views', (
     expect(() => torch.loadFromBytes(craftedTensorFile({ storageClass: 'HalfStorage', numel: 2, offset: 0, size: [2], stride: [1], bytes: 4 }))).toThrow(
       "[load] storage '0' holds float16 (torch.HalfStorage), which typetorch does not support: it has float32, float64, int64, int32, uint8 and bool",
     );
+  });
+});
+
+/** A checkpoint holding `pickle` as its data.pkl (and storage records `data/<key>` of the given sizes). */
+function checkpointWithPickle(pickle: Uint8Array, records: number[] = []): Uint8Array {
+  const entries = [{ name: 'archive/data.pkl', data: pickle }, ...records.map((n, key) => ({ name: `archive/data/${key}`, data: new Uint8Array(n) }))];
+  return concatChunks('test', writeZip(entries));
+}
+
+/** Pickle bytes from pieces: strings are Latin-1 text (opcodes and their text), arrays raw bytes. */
+function rawPickle(...pieces: (string | number[] | Uint8Array)[]): Uint8Array {
+  const chunks = pieces.map((piece) => (typeof piece === 'string' ? Uint8Array.from(piece, (c) => c.charCodeAt(0)) : Uint8Array.from(piece)));
+  return concatChunks('test', { chunks, byteLength: chunks.reduce((n, c) => n + c.length, 0) });
+}
+
+describe('loadFromBytes of hostile checkpoints', () => {
+  it('loads 200000 nested lists without overflowing the stack (PyTorch loads them too)', () => {
+    const depth = 200_000;
+    const pickle = new Uint8Array(2 + 2 * depth);
+    pickle.set([0x80, 2]);
+    pickle.fill(0x5d, 2, 2 + depth); // EMPTY_LIST × depth
+    pickle.fill(0x61, 2 + depth, 1 + 2 * depth); // APPEND × (depth - 1)
+    pickle[1 + 2 * depth] = 0x2e;
+    let value = torch.loadFromBytes(checkpointWithPickle(pickle)) as unknown[];
+    let levels = 1;
+    while (value.length === 1) {
+      value = value[0] as unknown[];
+      levels++;
+    }
+    expect([levels, value]).toEqual([depth, []]);
+  });
+
+  it('never lets dict keys or BUILD state touch a prototype', () => {
+    // OrderedDict() with items __proto__ → {polluted: True}, constructor → 1, then BUILD with the same dict as state
+    const pickle = rawPickle(
+      [0x80, 2], 'ccollections\nOrderedDict\n)R',
+      '(X', [9, 0, 0, 0], '__proto__}X', [8, 0, 0, 0], 'polluted', [0x88], 'sq', [1],
+      'X', [11, 0, 0, 0], 'constructorK', [1], 'u',
+      'h', [1], 'b.',
+    );
+    const back = torch.loadFromBytes(checkpointWithPickle(pickle)) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    expect(Object.keys(back)).toEqual(['__proto__', 'constructor']);
+    expect(Object.getOwnPropertyDescriptor(back, '__proto__')?.value).toEqual({ polluted: true });
+    expect(back.constructor).toBe(1);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect((back as { polluted?: unknown }).polluted).toBeUndefined();
+  });
+
+  it('refuses sizes that are huge ints or whose product cannot be counted, with [load] errors', () => {
+    const file = (size: (number | bigint)[], stride: number[]) => craftedTensorFile({ storageClass: 'FloatStorage', numel: 1, offset: 0, size, stride, bytes: 4 });
+    expect(() => torch.loadFromBytes(file([2n ** 70n], [1]))).toThrow("[load] a tensor of storage '0' has an invalid size or stride ([a huge int], [1])");
+    expect(() => torch.loadFromBytes(file([2 ** 40, 2 ** 40], [0, 0]))).toThrow(
+      "[load] a tensor of storage '0' has shape [1099511627776, 1099511627776], whose number of elements is too large to count",
+    );
+    // a zero-stride view larger than its storage is fine while it can be counted (PyTorch allows it too)
+    const t = torch.loadFromBytes(file([3, 2], [0, 0])) as torch.Tensor;
+    expect([[...t.shape], t.stride()]).toEqual([[3, 2], [0, 0]]);
+  });
+
+  it('refuses dict keys that are ints too large to print quickly, and describes odd persistent ids briefly', () => {
+    const bigKey = rawPickle([0x80, 2], '}', [0x8b, 0, 0, 1, 0], new Uint8Array(65536).fill(0x11), 'Ns.');
+    expect(() => torch.loadFromBytes(checkpointWithPickle(bigKey))).toThrow('[load] a dict key is an int too large to become a JavaScript object key');
+    const oddPid = rawPickle([0x80, 2], '(', [0x8b, 0, 0, 1, 0], new Uint8Array(65536).fill(0x11), 'NtQ.');
+    expect(() => torch.loadFromBytes(checkpointWithPickle(oddPid))).toThrow('[load] unexpected persistent id [a huge int, None]');
+  });
+
+  it('fails with [load] errors only when any byte of a checkpoint is changed (2000 random changes)', async () => {
+    const bytes = await torch.saveToBytes({ w: torch.arange(6).reshape(2, 3).t(), s: { 0: { step: 3 } }, k: ['a', 1.5] });
+    let seed = 4242;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const failures = new Set<string>();
+    for (let trial = 0; trial < 2000; trial++) {
+      const damaged = bytes.slice();
+      damaged[Math.floor(random() * damaged.length)] = Math.floor(random() * 256);
+      try {
+        torch.loadFromBytes(damaged);
+      } catch (error) {
+        if (!(error as Error).message.startsWith('[load] ')) failures.add(String(error));
+      }
+    }
+    expect([...failures]).toEqual([]);
   });
 });
 

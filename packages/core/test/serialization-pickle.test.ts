@@ -13,7 +13,7 @@ function pk(...parts: (number | string | Uint8Array)[]): Uint8Array {
   for (const p of parts) {
     if (typeof p === 'number') out.push(p);
     else if (typeof p === 'string') for (const c of p) out.push(c.charCodeAt(0));
-    else out.push(...p);
+    else for (const b of p) out.push(b);
   }
   return Uint8Array.from(out);
 }
@@ -279,5 +279,56 @@ describe('PickleWriter writes what CPython writes', () => {
     expect(unpickle(bytes, noGlobals)).toEqual([...strings, 's0', 's299']);
     expect(bytes.includes(0x72)).toBe(true); // LONG_BINPUT
     expect(bytes.includes(0x6a)).toBe(true); // LONG_BINGET
+  });
+});
+
+describe('unpickle stays bounded on hostile input', () => {
+  /** LONG4 of `n` bytes: all 0xff but the last, 0x3f, so the value is 2**(8n-2) - 1. */
+  function long4(n: number): Uint8Array {
+    const out = new Uint8Array(1 + 4 + n + 1);
+    out[0] = 0x8b;
+    out.set(u32(n), 1);
+    out.fill(0xff, 5, 5 + n);
+    out[4 + n] = 0x3f;
+    out[5 + n] = 0x2e;
+    return out;
+  }
+
+  it('decodes a 2 MB LONG4 in linear time (shifting byte by byte would take minutes)', () => {
+    const n = 2 * 1024 * 1024;
+    const value = unpickle(long4(n), noGlobals) as bigint;
+    expect(value).toBe((1n << BigInt(8 * n - 2)) - 1n);
+    expect(unpickle(pk(0x8b, ...u32(2), 0x00, 0x80, '.'), noGlobals)).toBe(-32768);
+  }, 10_000);
+
+  it('refuses a LONG4 longer than a bigint can hold before reading it', () => {
+    expect(() => unpickle(pk(0x8b, ...u32(2 ** 27 + 1), '.'), noGlobals)).toThrow(
+      '[load] a LONG4 of 134217729 bytes is larger than a JavaScript bigint can hold',
+    );
+  });
+
+  it("refuses decimal INT lines beyond CPython's 4300-digit limit, quoting no more than a few characters", () => {
+    expect(unpickle(pk('I', '9'.repeat(4300), '\n.'), noGlobals)).toBe(10n ** 4300n - 1n);
+    let message = '';
+    try {
+      unpickle(pk('I', '9'.repeat(200_000), '\n.'), noGlobals);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toBe("[load] corrupt pickle data: an integer literal of 200000 characters exceeds CPython's limit of 4300 digits (opcode at byte 0)");
+    expect(() => unpickle(pk('F', 'x'.repeat(100_000), '\n.'), noGlobals)).toThrow(
+      `[load] corrupt pickle data: bad float literal "${'x'.repeat(40)}..." (opcode at byte 0)`,
+    );
+  });
+
+  it('refuses a call with 300000 arguments (spreading them would overflow the stack) without calling anything', () => {
+    let called = 0;
+    const globals = { 'tests.f': () => ++called };
+    const bytes = pk('ctests\nf\n', '(', new Uint8Array(300_000).fill(0x4e), 't', 'R', '.');
+    expect(() => unpickle(bytes, { globals })).toThrow(
+      "[load] corrupt pickle data: REDUCE of 'tests.f' with 300000 arguments (at most 255 are accepted)",
+    );
+    expect(called).toBe(0);
+    expect(unpickle(pk('ctests\nf\n', '(', new Uint8Array(255).fill(0x4e), 't', 'R', '.'), { globals })).toBe(1);
   });
 });

@@ -136,6 +136,26 @@ describe('loadFromBytes of safetensors files reports damage clearly', () => {
     );
   });
 
+  it('refuses shapes whose element count overflows instead of allocating for them', () => {
+    expect(() => torch.loadFromBytes(withHeader('{"w":{"dtype":"F32","shape":[4294967296,4294967296,4294967296],"data_offsets":[0,0]}}'), fmt)).toThrow(
+      "[load] 'w' has data_offsets [0, 0] (0 bytes), but shape [4294967296, 4294967296, 4294967296] of F32 needs 3.1691265005705735e+29 bytes",
+    );
+    expect(() => torch.loadFromBytes(withHeader('{"w":{"dtype":"F32","shape":[1e300],"data_offsets":[0,4]}}', [0, 0, 0, 0]), fmt)).toThrow(
+      "[load] 'w' has an invalid shape [1e+300]",
+    );
+    expect(() => torch.loadFromBytes(withHeader('{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,1e300]}}', [0, 0, 0, 0]), fmt)).toThrow(
+      "[load] 'w' has invalid data_offsets [0,1e+300]",
+    );
+  });
+
+  it('keeps metadata keys named __proto__ and constructor as ordinary keys', () => {
+    const bytes = withHeader('{"__metadata__":{"__proto__":"x","constructor":"y"}}');
+    const metadata = readSafetensorsMetadata(bytes)!;
+    expect(Object.getPrototypeOf(metadata)).toBe(Object.prototype);
+    expect(Object.entries(metadata)).toEqual([['__proto__', 'x'], ['constructor', 'y']]);
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+
   it('reads a tensor named __proto__ as an ordinary key', () => {
     const back = torch.loadFromBytes(withHeader('{"__proto__":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}', [7]), fmt);
     expect(Object.keys(back)).toEqual(['__proto__']);

@@ -131,3 +131,89 @@ describe('ZipArchive reads PyTorch’s archives and reports damage', () => {
     expect(() => new ZipArchive(zipOf([])).read('archive/data.pkl')).toThrow("[load] the archive has no entry 'archive/data.pkl'");
   });
 });
+
+/** One central directory record, as a hostile writer might make it. */
+interface CentralRecord { name: string; crc: number; size: number; offset: number; extra?: Uint8Array }
+
+/** The records of a zip's central directory, and the bytes before it (the local headers and data). */
+function splitZip(bytes: Uint8Array): { local: Uint8Array; records: CentralRecord[] } {
+  const end = bytes.length - 22;
+  const count = u16At(bytes, end + 10);
+  const centralOffset = u32At(bytes, end + 16);
+  const records: CentralRecord[] = [];
+  for (let i = 0, at = centralOffset; i < count; i++) {
+    const nameLength = u16At(bytes, at + 28);
+    const extraLength = u16At(bytes, at + 30);
+    records.push({ name: text(bytes.subarray(at + 46, at + 46 + nameLength)), crc: u32At(bytes, at + 16), size: u32At(bytes, at + 24), offset: u32At(bytes, at + 42) });
+    at += 46 + nameLength + extraLength + u16At(bytes, at + 32);
+  }
+  return { local: bytes.subarray(0, centralOffset), records };
+}
+
+/** `local` followed by a central directory of `records` and the end record. */
+function zipWithDirectory(local: Uint8Array, records: CentralRecord[]): Uint8Array {
+  const parts: Uint8Array[] = [local];
+  let centralSize = 0;
+  for (const r of records) {
+    const name = utf8(r.name);
+    const extra = r.extra ?? new Uint8Array(0);
+    const head = new Uint8Array(46);
+    const v = new DataView(head.buffer);
+    v.setUint32(0, 0x02014b50, true);
+    v.setUint16(4, 20, true);
+    v.setUint16(6, 20, true);
+    v.setUint32(16, r.crc, true);
+    v.setUint32(20, r.size, true);
+    v.setUint32(24, r.size, true);
+    v.setUint16(28, name.length, true);
+    v.setUint16(30, extra.length, true);
+    v.setUint32(42, r.offset, true);
+    parts.push(head, name, extra);
+    centralSize += 46 + name.length + extra.length;
+  }
+  const endRecord = new Uint8Array(22);
+  const e = new DataView(endRecord.buffer);
+  e.setUint32(0, 0x06054b50, true);
+  e.setUint16(8, records.length, true);
+  e.setUint16(10, records.length, true);
+  e.setUint32(12, centralSize, true);
+  e.setUint32(16, local.length, true);
+  parts.push(endRecord);
+  return concatChunks('test', { chunks: parts, byteLength: parts.reduce((n, p) => n + p.length, 0) });
+}
+
+describe('ZipArchive refuses hostile directories with [load] errors', () => {
+  it('says a ZIP64 field that claims more than its record holds is too short (instead of reading past the file)', () => {
+    const { local, records } = splitZip(zipOf([{ name: 'a', data: utf8('xyz') }]));
+    // every field overflows, so the ZIP64 field must hold 24 bytes; it says so but holds none, at the very end of the directory
+    const hostile = zipWithDirectory(local, [{ ...records[0], size: 0xffffffff, offset: 0xffffffff, extra: Uint8Array.of(1, 0, 24, 0) }]);
+    expect(() => new ZipArchive(hostile)).toThrow("[load] corrupt zip archive: the ZIP64 field of 'a' is too short");
+  });
+
+  it('refuses entries that share bytes, so a small file cannot load as many copies of one large record', () => {
+    const { local, records } = splitZip(zipOf([{ name: 'archive/data/0', data: new Uint8Array(1 << 20) }]));
+    const copies = Array.from({ length: 100 }, (_, key) => ({ ...records[0], name: `archive/data/${key}` }));
+    expect(() => new ZipArchive(zipWithDirectory(local, copies))).toThrow(
+      '[load] corrupt zip archive: its entries hold 104857600 bytes in all, more than the whole file (1054752 bytes), so they overlap or the file is truncated',
+    );
+    expect(new ZipArchive(zipWithDirectory(local, copies.slice(0, 1))).read('archive/data/0').length).toBe(1 << 20);
+  });
+
+  it('fails with [load] errors only when any byte of a ZIP64 archive is changed (3000 random changes)', () => {
+    const bytes = zipOf([{ name: 'archive/data.pkl', data: utf8('pickle') }, { name: 'archive/data/0', data: utf8('tensor bytes') }], true);
+    let seed = 777;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const failures = new Set<string>();
+    for (let trial = 0; trial < 3000; trial++) {
+      const damaged = bytes.slice();
+      damaged[Math.floor(random() * damaged.length)] = Math.floor(random() * 256);
+      try {
+        const zip = new ZipArchive(damaged);
+        for (const name of zip.names()) zip.read(name);
+      } catch (error) {
+        if (!(error as Error).message.startsWith('[load] ')) failures.add(String(error));
+      }
+    }
+    expect([...failures]).toEqual([]);
+  });
+});

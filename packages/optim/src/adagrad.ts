@@ -8,6 +8,7 @@ import { fullLike, type Tensor } from '@typetorch/core';
 import { Optimizer, type ParamGroup, type Params } from './optimizer.js';
 import { addcdiv_, addcmul_ } from './pointwise.js';
 import { incrementStep, newStepTensor, stepsToTensors } from './step-count.js';
+import { checkNonNegative, withDefaults } from './options.js';
 
 /** Options of {@link Adagrad}, with PyTorch's defaults. */
 export interface AdagradOptions {
@@ -39,22 +40,13 @@ export type AdagradGroupOptions = Required<Omit<AdagradOptions, 'lr'>>;
 export class Adagrad extends Optimizer<AdagradGroupOptions> {
   /** Creates the optimizer and its state; throws PyTorch's messages for invalid options. */
   constructor(params: Params<AdagradGroupOptions>, options: AdagradOptions = {}) {
-    const o = {
-      lr: options.lr ?? 1e-2,
-      lrDecay: options.lrDecay ?? 0,
-      eps: options.eps ?? 1e-10,
-      weightDecay: options.weightDecay ?? 0,
-      initialAccumulatorValue: options.initialAccumulatorValue ?? 0,
-      foreach: options.foreach ?? null,
-      maximize: options.maximize ?? false,
-    };
-    if (!(o.lr >= 0)) throw new Error(`[Adagrad] Invalid learning rate: ${o.lr}`);
-    if (!(o.lrDecay >= 0)) throw new Error(`[Adagrad] Invalid lr_decay value: ${o.lrDecay}`);
-    if (!(o.weightDecay >= 0)) throw new Error(`[Adagrad] Invalid weight_decay value: ${o.weightDecay}`);
-    if (!(o.initialAccumulatorValue >= 0)) {
-      throw new Error(`[Adagrad] Invalid initial_accumulator_value value: ${o.initialAccumulatorValue}`);
-    }
-    if (!(o.eps >= 0)) throw new Error(`[Adagrad] Invalid epsilon value: ${o.eps}`);
+    const o = withDefaults<AdagradGroupOptions & { lr: number }>(options, {
+      lr: 1e-2, lrDecay: 0, eps: 1e-10, weightDecay: 0, initialAccumulatorValue: 0, foreach: null, maximize: false,
+    });
+    checkNonNegative('Adagrad', [
+      ['learning rate', o.lr], ['lr_decay value', o.lrDecay], ['weight_decay value', o.weightDecay],
+      ['initial_accumulator_value value', o.initialAccumulatorValue], ['epsilon value', o.eps],
+    ]);
     super('Adagrad', params, o);
     // PyTorch 1.13 fills every sum with the constructor's value, even for groups that set their own.
     for (const group of this.paramGroups) {

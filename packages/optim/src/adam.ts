@@ -8,6 +8,7 @@ import { Tensor, maximum, zerosLike } from '@typetorch/core';
 import { Optimizer, type ParamGroup, type ParamState, type Params } from './optimizer.js';
 import { incrementStep, newStepTensor, stepsToTensors } from './step-count.js';
 import { addcdiv_, addcmul_ } from './pointwise.js';
+import { checkNonNegative } from './options.js';
 
 /** Options of {@link Adam}, with PyTorch's defaults. */
 export interface AdamOptions {
@@ -60,12 +61,11 @@ export interface AdamWOptions {
 export type AdamWGroupOptions = Required<Omit<AdamWOptions, 'lr'>>;
 
 function validate(name: string, lr: number, eps: number, betas: readonly number[], weightDecay: number): void {
-  if (!(lr >= 0)) throw new Error(`[${name}] Invalid learning rate: ${lr}`);
-  if (!(eps >= 0)) throw new Error(`[${name}] Invalid epsilon value: ${eps}`);
+  checkNonNegative(name, [['learning rate', lr], ['epsilon value', eps]]);
   if (!Array.isArray(betas) || betas.length !== 2) throw new Error(`[${name}] expected betas to be a pair [beta1, beta2], got ${String(betas)}`);
   if (!(betas[0] >= 0 && betas[0] < 1)) throw new Error(`[${name}] Invalid beta parameter at index 0: ${betas[0]}`);
   if (!(betas[1] >= 0 && betas[1] < 1)) throw new Error(`[${name}] Invalid beta parameter at index 1: ${betas[1]}`);
-  if (!(weightDecay >= 0)) throw new Error(`[${name}] Invalid weight_decay value: ${weightDecay}`);
+  checkNonNegative(name, [['weight_decay value', weightDecay]]);
 }
 
 /** The per-group settings the shared update needs. */

@@ -7,6 +7,7 @@
 import { zerosLike, type Tensor } from '@typetorch/core';
 import { Optimizer, type ParamGroup, type Params } from './optimizer.js';
 import { addcdiv_, addcmul, addcmul_ } from './pointwise.js';
+import { checkNonNegative, withDefaults } from './options.js';
 
 /** Options of {@link RMSprop}, with PyTorch's defaults. */
 export interface RMSpropOptions {
@@ -45,22 +46,13 @@ export type RMSpropGroupOptions = Required<Omit<RMSpropOptions, 'lr'>>;
 export class RMSprop extends Optimizer<RMSpropGroupOptions> {
   /** Creates the optimizer; throws PyTorch's messages for invalid options. */
   constructor(params: Params<RMSpropGroupOptions>, options: RMSpropOptions = {}) {
-    const o = {
-      lr: options.lr ?? 1e-2,
-      momentum: options.momentum ?? 0,
-      alpha: options.alpha ?? 0.99,
-      eps: options.eps ?? 1e-8,
-      centered: options.centered ?? false,
-      weightDecay: options.weightDecay ?? 0,
-      foreach: options.foreach ?? null,
-      maximize: options.maximize ?? false,
-      differentiable: options.differentiable ?? false,
-    };
-    if (!(o.lr >= 0)) throw new Error(`[RMSprop] Invalid learning rate: ${o.lr}`);
-    if (!(o.eps >= 0)) throw new Error(`[RMSprop] Invalid epsilon value: ${o.eps}`);
-    if (!(o.momentum >= 0)) throw new Error(`[RMSprop] Invalid momentum value: ${o.momentum}`);
-    if (!(o.weightDecay >= 0)) throw new Error(`[RMSprop] Invalid weight_decay value: ${o.weightDecay}`);
-    if (!(o.alpha >= 0)) throw new Error(`[RMSprop] Invalid alpha value: ${o.alpha}`);
+    const o = withDefaults<RMSpropGroupOptions & { lr: number }>(options, {
+      lr: 1e-2, momentum: 0, alpha: 0.99, eps: 1e-8, centered: false, weightDecay: 0, foreach: null, maximize: false, differentiable: false,
+    });
+    checkNonNegative('RMSprop', [
+      ['learning rate', o.lr], ['epsilon value', o.eps], ['momentum value', o.momentum],
+      ['weight_decay value', o.weightDecay], ['alpha value', o.alpha],
+    ]);
     if (o.differentiable) throw new Error(`[RMSprop] differentiable=true is not supported`);
     super('RMSprop', params, o);
   }

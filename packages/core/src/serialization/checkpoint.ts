@@ -120,10 +120,14 @@ export async function saveToBytes(obj: unknown, options: SaveToBytesOptions = {}
  *
  * Never executes anything: a pickle that names any global outside the tensor-rebuilding whitelist
  * is refused, as with PyTorch's `weights_only=True`. Truncated or corrupt data fails with an error
- * that says what is wrong. Dicts (and OrderedDicts) become plain objects (int keys become their
- * decimal strings), lists and tuples arrays, ints numbers (bigints beyond 2**53), floats numbers,
- * bytes `Uint8Array`s, and tensors `Tensor`s on `options.device` (default `'cpu'`); tensors that
- * share a storage in the file share memory again. The type parameter names what you expect.
+ * that says what is wrong, and hostile data cannot make loading take memory or time out of
+ * proportion to its size (lengths are checked against the data before anything is allocated, zip
+ * entries that overlap are refused, nesting depth is not limited by the stack). Dicts (and
+ * OrderedDicts) become plain objects (int keys become their decimal strings; a key named
+ * `__proto__` stays an ordinary key), lists and tuples arrays, sets `Set`s, ints numbers (bigints
+ * beyond 2**53), floats numbers, bytes `Uint8Array`s, and tensors `Tensor`s on `options.device`
+ * (default `'cpu'`); tensors that share a storage in the file share memory again. The type
+ * parameter names what you expect.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- like torch.load, the result is whatever the file holds
 export function loadFromBytes<T = any>(bytes: Uint8Array | ArrayBuffer, options: LoadFromBytesOptions = {}): T {

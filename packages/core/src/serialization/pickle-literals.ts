@@ -11,21 +11,39 @@ export function normalizeInt(value: bigint): number | bigint {
   return value >= -BigInt(Number.MAX_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
 }
 
-/** The integer a little-endian two's-complement byte string encodes (LONG1, LONG4). */
+const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/**
+ * The integer a little-endian two's-complement byte string encodes (LONG1, LONG4). Goes through one
+ * hexadecimal string, so the time is linear in the length: shifting a growing bigint byte by byte
+ * would be quadratic, and a LONG4 of a few megabytes would never finish.
+ */
 export function decodeLong(bytes: Uint8Array): number | bigint {
   if (bytes.length === 0) return 0;
-  let value = 0n;
-  for (let i = bytes.length - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[i]);
+  const digits: string[] = new Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) digits[i] = HEX_BYTE[bytes[bytes.length - 1 - i]];
+  let value = BigInt(`0x${digits.join('')}`);
   if (bytes[bytes.length - 1] & 0x80) value -= 1n << BigInt(bytes.length * 8);
   return normalizeInt(value);
 }
 
-/** An INT or LONG line: a decimal integer (LONG's has a trailing `L`); `00`/`01` are protocol 0's bools. */
+/**
+ * CPython's limit on the digits of a decimal integer literal (`sys.get_int_max_str_digits()`, 4300
+ * by default since 3.11): longer INT/LONG lines are refused, as CPython refuses them, because
+ * converting them takes time quadratic in their length.
+ */
+export const MAX_INT_DIGITS = 4300;
+
+/**
+ * An INT or LONG line: a decimal integer (LONG's has a trailing `L`); `00`/`01` are protocol 0's bools.
+ * Undefined for malformed text and for more than {@link MAX_INT_DIGITS} digits.
+ */
 export function parseTextInt(text: string): number | bigint | boolean | undefined {
   if (text === '00') return false;
   if (text === '01') return true;
   const digits = text.endsWith('L') ? text.slice(0, -1) : text;
-  return /^[+-]?\d+$/.test(digits) ? normalizeInt(BigInt(digits)) : undefined;
+  if (!/^[+-]?\d+$/.test(digits) || digits.replace(/^[+-]/, '').length > MAX_INT_DIGITS) return undefined;
+  return normalizeInt(BigInt(digits));
 }
 
 /** A FLOAT line: Python's repr of a float. */

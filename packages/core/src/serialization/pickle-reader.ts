@@ -13,7 +13,7 @@
  * @module
  */
 import { fromLatin1, fromUtf8, plainBytes } from './byte-io.js';
-import { decodeLong, opcodeName, parseQuotedString, parseRawUnicode, parseTextFloat, parseTextInt } from './pickle-literals.js';
+import { decodeLong, MAX_INT_DIGITS, opcodeName, parseQuotedString, parseRawUnicode, parseTextFloat, parseTextInt } from './pickle-literals.js';
 
 /** A function that an allowed global stands for: REDUCE, NEWOBJ, INST and OBJ call it with the pickled arguments. */
 export type PickleCallable = (...args: unknown[]) => unknown;
@@ -71,6 +71,16 @@ export interface UnpickleOptions {
 }
 
 const DEFAULT_ALLOWED = "only tensor-rebuilding globals are allowed (like PyTorch's weights_only=True)";
+/** Python before 3.7 allowed at most 255 arguments in a call; no allowed global takes more, and spreading more could overflow the stack. */
+const MAX_CALL_ARGUMENTS = 255;
+/** The longest LONG1/LONG4 a bigint can hold: V8 caps bigints at 2**30 bits. */
+const MAX_LONG_BYTES = 2 ** 27;
+/** Literals quoted in error messages are cut to this many characters. */
+const QUOTE_LIMIT = 40;
+
+function quote(text: string): string {
+  return JSON.stringify(text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT)}...` : text);
+}
 type StackItem = unknown;
 
 class Unpickler {
@@ -174,6 +184,7 @@ class Unpickler {
   private call(callable: unknown, args: unknown, opcode: string): unknown {
     if (!(callable instanceof PickleGlobal)) this.corrupt(`${opcode} of something that is not an allowed global`);
     if (!Array.isArray(args)) this.corrupt(`${opcode} arguments are not a tuple`);
+    if (args.length > MAX_CALL_ARGUMENTS) this.corrupt(`${opcode} of '${callable.qualifiedName}' with ${args.length} arguments (at most ${MAX_CALL_ARGUMENTS} are accepted)`);
     return callable.fn(...args);
   }
 
@@ -207,13 +218,17 @@ class Unpickler {
   }
 
   private memoIndex(text: string): number {
-    if (!/^\d+$/.test(text)) this.corrupt(`bad memo index ${JSON.stringify(text)}`);
+    if (!/^\d+$/.test(text)) this.corrupt(`bad memo index ${quote(text)}`);
     return Number(text);
   }
 
   private textInt(text: string): number | bigint | boolean {
     const value = parseTextInt(text);
-    if (value === undefined) this.corrupt(`bad integer literal ${JSON.stringify(text)}`);
+    if (value === undefined) {
+      this.corrupt(text.length > MAX_INT_DIGITS + 2
+        ? `an integer literal of ${text.length} characters exceeds CPython's limit of ${MAX_INT_DIGITS} digits`
+        : `bad integer literal ${quote(text)}`);
+    }
     return value;
   }
 
@@ -254,6 +269,7 @@ class Unpickler {
         case 0x8b: { // LONG4
           const n = this.i32();
           if (n < 0) this.corrupt('negative LONG4 length');
+          if (n > MAX_LONG_BYTES) this.fail(`a LONG4 of ${n} bytes is larger than a JavaScript bigint can hold`);
           this.push(decodeLong(this.take(n)));
           break;
         }
@@ -268,7 +284,7 @@ class Unpickler {
         case 0x46: { // FLOAT 'F'
           const text = this.line();
           const value = parseTextFloat(text);
-          if (value === undefined) this.corrupt(`bad float literal ${JSON.stringify(text)}`);
+          if (value === undefined) this.corrupt(`bad float literal ${quote(text)}`);
           this.push(value);
           break;
         }

@@ -47,6 +47,27 @@ function uncallable(qualified: string): PickleCallable {
   };
 }
 
+/**
+ * A short description of an unpickled value for error messages: never calls methods of the value
+ * (a tensor's formatting, a cyclic list's join) and never prints more than a few dozen characters
+ * (a bigint of megabytes would take seconds to print in decimal, and `JSON.stringify` throws on bigints).
+ */
+function brief(value: unknown, depth = 0): string {
+  if (value === null) return 'None';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'bigint') return value >= -(2n ** 64n) && value <= 2n ** 64n ? String(value) : 'a huge int';
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (Array.isArray(value)) {
+    if (depth > 0) return '[...]';
+    const items = value.slice(0, 8).map((item) => brief(item, depth + 1));
+    return `[${items.join(', ')}${value.length > 8 ? `, ... (${value.length} items)` : ''}]`;
+  }
+  if (value instanceof Tensor) return 'a tensor';
+  if (value instanceof Map) return 'a dict';
+  if (value instanceof PickleGlobal) return value.qualifiedName;
+  return `a ${typeof value}`;
+}
+
 function isIntList(value: unknown): value is number[] {
   return Array.isArray(value) && value.every((v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0);
 }
@@ -85,12 +106,12 @@ class CheckpointReader {
   /** Resolves `('storage', torch.FloatStorage, key, location, numel)` to one storage per key. */
   persistentLoad(pid: unknown): LoadedStorage {
     if (!Array.isArray(pid) || pid.length !== 5 || pid[0] !== 'storage') {
-      this.fail(`unexpected persistent id ${JSON.stringify(String(pid))}: expected ('storage', type, key, location, numel)`);
+      this.fail(`unexpected persistent id ${brief(pid)}: expected ('storage', type, key, location, numel)`);
     }
     const [, type, key, , numel] = pid as unknown[];
     if (!(type instanceof PickleGlobal)) this.fail('a storage persistent id does not name a storage class');
     if (typeof key !== 'string') this.fail('a storage persistent id has a key that is not a string');
-    if (typeof numel !== 'number' || !Number.isSafeInteger(numel) || numel < 0) this.fail(`storage '${key}' has an invalid size ${String(numel)}`);
+    if (typeof numel !== 'number' || !Number.isSafeInteger(numel) || numel < 0) this.fail(`storage '${key}' has an invalid size ${brief(numel)}`);
     const dtype = this.storageDtypes.get(type.fn);
     if (dtype === undefined) {
       const pyDtype = UNSUPPORTED_STORAGE_CLASS[type.name];
@@ -123,7 +144,11 @@ class CheckpointReader {
     const key = storage.key;
     if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) this.fail(`a tensor of storage '${key}' has an invalid offset`);
     if (!isIntList(size) || !isIntList(stride) || size.length !== stride.length) {
-      this.fail(`a tensor of storage '${key}' has an invalid size or stride (${JSON.stringify(size)}, ${JSON.stringify(stride)})`);
+      this.fail(`a tensor of storage '${key}' has an invalid size or stride (${brief(size)}, ${brief(stride)})`);
+    }
+    // A view with zero strides may have more elements than its storage, but not more than can be counted.
+    if (!Number.isSafeInteger(size.reduce((acc, d) => acc * d, 1))) {
+      this.fail(`a tensor of storage '${key}' has shape [${size.join(', ')}], whose number of elements is too large to count`);
     }
     const numel = storage.storage.numel;
     if (size.every((d) => d > 0)) {
@@ -152,40 +177,64 @@ class CheckpointReader {
 /** An object key from a Python dict key: str as is, ints and floats in decimal. */
 function objectKey(key: unknown, op: string): string {
   if (typeof key === 'string') return key;
-  if (typeof key === 'number' || typeof key === 'bigint') return String(key);
+  if (typeof key === 'number') return String(key);
+  if (typeof key === 'bigint') {
+    // Decimal printing is quadratic in the length; no checkpoint has int keys of more than 64 bits.
+    if (key < -(2n ** 64n) || key > 2n ** 64n) throw new Error(`[${op}] a dict key is an int too large to become a JavaScript object key`);
+    return String(key);
+  }
   throw new Error(`[${op}] a dict key of type ${key === null ? 'None' : typeof key} cannot become a JavaScript object key`);
 }
 
-/** Turns unpickled values into plain JavaScript values, keeping shared and cyclic references. */
-function toJavaScript(value: unknown, op: string, seen = new Map<object, unknown>()): unknown {
-  if (value === null || typeof value !== 'object' || value instanceof Tensor || value instanceof Uint8Array) return value;
-  const done = seen.get(value);
-  if (done !== undefined) return done;
-  if (Array.isArray(value)) {
-    const out: unknown[] = [];
-    seen.set(value, out);
-    for (const item of value) out.push(toJavaScript(item, op, seen));
-    return out;
+/** An unpickled value as a plain JavaScript value (containers come back empty and are filled later). */
+function convertLeaf(value: unknown, op: string): unknown {
+  if (value instanceof PickleGlobal && value.module === 'torch' && Object.prototype.hasOwnProperty.call(DTYPE_GLOBAL, value.name)) {
+    return DTYPE_GLOBAL[value.name];
   }
-  if (value instanceof Map) {
-    const out: Record<string, unknown> = {};
-    seen.set(value, out);
-    for (const [k, v] of value) {
-      // defineProperty keeps a key named `__proto__` an ordinary key instead of a prototype change.
-      Object.defineProperty(out, objectKey(k, op), { value: toJavaScript(v, op, seen), enumerable: true, writable: true, configurable: true });
-    }
-    return out;
-  }
-  if (value instanceof Set) {
-    const out = new Set<unknown>();
-    seen.set(value, out);
-    for (const item of value) out.add(toJavaScript(item, op, seen));
-    return out;
-  }
-  if (value instanceof PickleGlobal && value.module === 'torch' && value.name in DTYPE_GLOBAL) return DTYPE_GLOBAL[value.name];
   if (value instanceof LoadedStorage) throw new Error(`[${op}] the checkpoint holds a bare storage (torch.save of a storage), which typetorch does not load; save tensors instead`);
   if (value instanceof PickleGlobal) throw new Error(`[${op}] the checkpoint holds the global '${value.qualifiedName}' itself, which has no JavaScript value`);
   throw new Error(`[${op}] the checkpoint holds a value that cannot be converted`);
+}
+
+/**
+ * Turns unpickled values into plain JavaScript values, keeping shared and cyclic references.
+ * Iterative (a work list, not recursion), so that a small file of deeply nested lists cannot
+ * overflow the stack: each container is created when first met and filled when its turn comes.
+ */
+function toJavaScript(root: unknown, op: string): unknown {
+  const seen = new Map<object, unknown>();
+  const pending: (() => void)[] = [];
+  const convert = (value: unknown): unknown => {
+    if (value === null || typeof value !== 'object' || value instanceof Tensor || value instanceof Uint8Array) return value;
+    if (seen.has(value)) return seen.get(value);
+    if (Array.isArray(value)) {
+      const out: unknown[] = [];
+      seen.set(value, out);
+      pending.push(() => { for (const item of value) out.push(convert(item)); });
+      return out;
+    }
+    if (value instanceof Map) {
+      const out: Record<string, unknown> = {};
+      seen.set(value, out);
+      pending.push(() => {
+        for (const [k, v] of value) {
+          // defineProperty keeps a key named `__proto__` an ordinary key instead of a prototype change.
+          Object.defineProperty(out, objectKey(k, op), { value: convert(v), enumerable: true, writable: true, configurable: true });
+        }
+      });
+      return out;
+    }
+    if (value instanceof Set) {
+      const out = new Set<unknown>();
+      seen.set(value, out);
+      pending.push(() => { for (const item of value) out.add(convert(item)); });
+      return out;
+    }
+    return convertLeaf(value, op);
+  };
+  const result = convert(root);
+  for (let task = pending.pop(); task !== undefined; task = pending.pop()) task();
+  return result;
 }
 
 /** Unpickles a checkpoint's `data.pkl`, rebuilding tensors from `source`, and returns plain JavaScript values. */

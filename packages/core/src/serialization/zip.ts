@@ -198,6 +198,7 @@ export class ZipArchive {
       this.fail(`the zip archive is truncated or corrupt: its central directory (bytes ${centralOffset}..${centralOffset + centralSize}) lies past its end record at byte ${centralLimit}`);
     }
     let at = centralOffset;
+    let claimed = 0;
     for (let i = 0; i < count; i++) {
       if (at + 46 > centralOffset + centralSize || this.u32(at) !== CENTRAL_HEADER) {
         this.fail(`corrupt zip central directory: entry ${i} of ${count} is missing at byte ${at}`);
@@ -218,7 +219,13 @@ export class ZipArchive {
       };
       this.applyZip64Extra(info, at + 46 + nameLength, extraLength);
       this.entries.set(info.name, info);
+      claimed += info.size;
       at = next;
+    }
+    // Stored entries that do not overlap fit in the file. Entries that share bytes (many names for
+    // one record) could make a small file load as many copies of one large record: refuse them.
+    if (claimed > n) {
+      this.fail(`corrupt zip archive: its entries hold ${claimed} bytes in all, more than the whole file (${n} bytes), so they overlap or the file is truncated`);
     }
   }
 
@@ -230,11 +237,18 @@ export class ZipArchive {
       const id = this.u16(at);
       const size = this.u16(at + 2);
       if (id === ZIP64_EXTRA) {
+        const fieldEnd = Math.min(at + 4 + size, start + length);
         let field = at + 4;
-        if (info.size === U32_MAX) { info.size = this.u64(field, 'entry size'); field += 8; }
-        if (info.compressedSize === U32_MAX) { info.compressedSize = this.u64(field, 'entry size'); field += 8; }
-        if (info.headerOffset === U32_MAX) { info.headerOffset = this.u64(field, 'entry offset'); field += 8; }
-        if (field > at + 4 + size) this.fail(`corrupt zip archive: the ZIP64 field of '${info.name}' is too short`);
+        // Each value is read only once it is known to lie inside the field (and so inside the file).
+        const next = (what: string): number => {
+          if (field + 8 > fieldEnd) this.fail(`corrupt zip archive: the ZIP64 field of '${info.name}' is too short`);
+          const value = this.u64(field, what);
+          field += 8;
+          return value;
+        };
+        if (info.size === U32_MAX) info.size = next('entry size');
+        if (info.compressedSize === U32_MAX) info.compressedSize = next('entry size');
+        if (info.headerOffset === U32_MAX) info.headerOffset = next('entry offset');
         return;
       }
       at += 4 + size;

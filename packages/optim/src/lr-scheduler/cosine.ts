@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { LRScheduler, pyMod, type LRSchedulerOptions, type SchedulerStateDict } from './scheduler.js';
+import { LRScheduler, pyMod, type LRSchedulerOptions } from './scheduler.js';
 import type { Optimizer } from '../optimizer.js';
 
 /** Options of {@link CosineAnnealingLR}. */
@@ -58,12 +58,5 @@ export class CosineAnnealingLR extends LRScheduler {
     return this.baseLrs.map((base) => this.etaMin + ((base - this.etaMin) * (1 + Math.cos((Math.PI * this.lastEpoch) / this.TMax))) / 2);
   }
 
-  protected override _ownState(): SchedulerStateDict {
-    return { T_max: this.TMax, eta_min: this.etaMin };
-  }
-
-  protected override _loadOwnState(sd: SchedulerStateDict): void {
-    if (sd.T_max !== undefined) this.TMax = sd.T_max as number;
-    if (sd.eta_min !== undefined) this.etaMin = sd.eta_min as number;
-  }
+  protected override readonly _stateKeys = { T_max: 'TMax', eta_min: 'etaMin' };
 }

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { LRScheduler, type LRSchedulerOptions, type SchedulerStateDict } from './scheduler.js';
+import { LRScheduler, type LRSchedulerOptions } from './scheduler.js';
 import type { Optimizer } from '../optimizer.js';
 
 /** Options of {@link LinearLR}. */
@@ -54,13 +54,5 @@ export class LinearLR extends LRScheduler {
     return this.baseLrs.map((lr) => lr * (s + ((e - s) * Math.min(n, t)) / n));
   }
 
-  protected override _ownState(): SchedulerStateDict {
-    return { start_factor: this.startFactor, end_factor: this.endFactor, total_iters: this.totalIters };
-  }
-
-  protected override _loadOwnState(sd: SchedulerStateDict): void {
-    if (sd.start_factor !== undefined) this.startFactor = sd.start_factor as number;
-    if (sd.end_factor !== undefined) this.endFactor = sd.end_factor as number;
-    if (sd.total_iters !== undefined) this.totalIters = sd.total_iters as number;
-  }
+  protected override readonly _stateKeys = { start_factor: 'startFactor', end_factor: 'endFactor', total_iters: 'totalIters' };
 }

@@ -131,13 +131,24 @@ export abstract class LRScheduler {
     else console.log(`Epoch ${pyEpoch(epoch)}: adjusting learning rate of group ${group} to ${pyExp4(lr)}.`);
   }
 
+  /**
+   * The scheduler's own options in its state dict: PyTorch's key → the property holding the value
+   * (`{ T_max: 'TMax', eta_min: 'etaMin' }`), in PyTorch's attribute order. The default
+   * {@link LRScheduler._ownState} and {@link LRScheduler._loadOwnState} save and restore exactly these.
+   */
+  protected readonly _stateKeys: Readonly<Record<string, string>> = {};
+
   /** The scheduler's own entries of the state dict, before the common ones (PyTorch's attribute order). */
   protected _ownState(): SchedulerStateDict {
-    return {};
+    const self = this as unknown as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(this._stateKeys).map(([key, property]) => [key, self[property]]));
   }
 
-  /** Restores the scheduler's own entries from a state dict. */
-  protected _loadOwnState(_stateDict: SchedulerStateDict): void {}
+  /** Restores the scheduler's own entries from a state dict (those it has; others keep their values). */
+  protected _loadOwnState(stateDict: SchedulerStateDict): void {
+    const self = this as unknown as Record<string, unknown>;
+    for (const [key, property] of Object.entries(this._stateKeys)) if (stateDict[key] !== undefined) self[property] = stateDict[key];
+  }
 
   /**
    * The scheduler's state, without the optimizer, under PyTorch's keys (`base_lrs`, `last_epoch`,

@@ -49,14 +49,7 @@ export class StepLR extends LRScheduler {
     return this.baseLrs.map((lr) => lr * this.gamma ** Math.floor(this.lastEpoch / this.stepSize));
   }
 
-  protected override _ownState(): SchedulerStateDict {
-    return { step_size: this.stepSize, gamma: this.gamma };
-  }
-
-  protected override _loadOwnState(sd: SchedulerStateDict): void {
-    if (sd.step_size !== undefined) this.stepSize = sd.step_size as number;
-    if (sd.gamma !== undefined) this.gamma = sd.gamma as number;
-  }
+  protected override readonly _stateKeys = { step_size: 'stepSize', gamma: 'gamma' };
 }
 
 /** Options of {@link MultiStepLR}. */
@@ -142,11 +135,5 @@ export class ExponentialLR extends LRScheduler {
     return this.baseLrs.map((lr) => lr * this.gamma ** this.lastEpoch);
   }
 
-  protected override _ownState(): SchedulerStateDict {
-    return { gamma: this.gamma };
-  }
-
-  protected override _loadOwnState(sd: SchedulerStateDict): void {
-    if (sd.gamma !== undefined) this.gamma = sd.gamma as number;
-  }
+  protected override readonly _stateKeys = { gamma: 'gamma' };
 }
