@@ -3,9 +3,9 @@
  * `fused.conv2dBackwardWeight`), one image and group at a time:
  * - forward:         `out[n, g] (OC/G × P) = W[g] (OC/G × K) · cols (K × P)`;
  * - weight gradient: `gW[g] (OC/G × K) += gy[n, g] (OC/G × P) · colsᵀ (P × K)`, summed in float64;
- * - input gradient:  for stride 1 (the common case) a forward convolution of `gy` with the
- *   flipped, transposed weight and padding `dilation·(k − 1) − padding`; otherwise
- *   `cols = W[g]ᵀ · gy[n, g]` through gemm.ts, then col2im adds the columns back.
+ * - input gradient:  for stride 1 and an input about the output's size ('same' padding) a forward
+ *   convolution of `gy` with the flipped, transposed weight and padding `dilation·(k − 1) −
+ *   padding`; otherwise `cols = W[g]ᵀ · gy[n, g]` through gemm.ts, then col2im adds the columns back.
  * K = C/G·KH·KW taps in (c, kh, kw) order, P = OH·OW output positions. The columns `cols` are
  * never stored: conv-pack.ts writes them into the product's strips as it needs them.
  *
@@ -93,6 +93,15 @@ export function conv2dBackwardWeight(gradWeight: View, input: View, gradOutput: 
 }
 
 /**
+ * The direct form of the input gradient (a forward convolution of `gy`) costs `C·H·W·OC·KH·KW`
+ * multiply-adds, col2im's product `C·OH·OW·OC·KH·KW` plus the scatter; the direct form only pays
+ * when the input is not much larger than the output (padding 'same'). For an unpadded 5 × 5
+ * kernel on 14 × 14 it would do twice the work, most of it on the zero border (measured: col2im
+ * takes 0.55 of the time there).
+ */
+const DIRECT_MAX_AREA_RATIO = 1.25;
+
+/**
  * `fused.conv2dBackwardInput`: the input gradient, also the transposed convolution. With stride 1
  * and padding at most `dilation·(k − 1)` it is the forward convolution of the output gradient with
  * `W'[g·C/G + c, oc, a, b] = W[g·OC/G + oc, c, KH−1−a, KW−1−b]`.
@@ -100,7 +109,8 @@ export function conv2dBackwardWeight(gradWeight: View, input: View, gradOutput: 
 export function conv2dBackwardInput(gradInput: View, gradOutput: View, weight: View, g: Conv2dGeometry): void {
   const [kh, kw] = g.kernelSize;
   const [dh, dw] = g.dilation;
-  const direct = g.stride[0] === 1 && g.stride[1] === 1 && g.padding[0] <= dh * (kh - 1) && g.padding[1] <= dw * (kw - 1);
+  const direct = g.stride[0] === 1 && g.stride[1] === 1 && g.padding[0] <= dh * (kh - 1) && g.padding[1] <= dw * (kw - 1) &&
+    g.inSize[0] * g.inSize[1] <= DIRECT_MAX_AREA_RATIO * g.outSize[0] * g.outSize[1];
   if (!direct) return backwardInputCol2im(gradInput, gradOutput, weight, g);
   const w = arrayOf(weight) as FloatArray;
   const { cg, ocg } = sizes(g);
@@ -124,27 +134,37 @@ export function conv2dBackwardInput(gradInput: View, gradOutput: View, weight: V
   forward(arrayOf(gradInput) as FloatArray, gradInput.offset, arrayOf(gradOutput) as FloatArray, gradOutput.offset, flipped, 0, transposed);
 }
 
-let columns32 = new Float32Array(0);
-let columns64 = new Float64Array(0);
+/** Scratch for the columns and for a float32 image's float64 sums, grown on demand. */
+let columns = new Float64Array(0);
+let imageSums = new Float64Array(0);
 
-/** The input gradient of strided convolutions: `cols = W[g]ᵀ · gy[n, g]`, then col2im. */
+/**
+ * The input gradient by `cols = W[g]ᵀ · gy[n, g]`, then col2im. Columns and sums stay float64 and
+ * a float32 gradient is rounded once at the end, as the direct form (a single float64 sum per
+ * element) rounds it.
+ */
 function backwardInputCol2im(gradInput: View, gradOutput: View, weight: View, g: Conv2dGeometry): void {
   const gx = arrayOf(gradInput) as FloatArray;
   const gy = arrayOf(gradOutput) as FloatArray;
   const w = arrayOf(weight) as FloatArray;
   const { cg, ocg, k, p, plane } = sizes(g);
-  gx.fill(0, gradInput.offset, gradInput.offset + g.batch * g.inChannels * plane);
-  let col: FloatArray;
-  if (gx instanceof Float64Array) col = columns64.length >= k * p ? columns64 : (columns64 = new Float64Array(k * p));
-  else col = columns32.length >= k * p ? columns32 : (columns32 = new Float32Array(k * p));
+  if (columns.length < k * p) columns = new Float64Array(k * p);
+  const float64 = gx instanceof Float64Array;
+  const imageSize = g.inChannels * plane;
+  if (!float64 && imageSums.length < imageSize) imageSums = new Float64Array(imageSize);
+  const sumsOf = float64 ? gx : imageSums;
   for (let n = 0; n < g.batch; n++) {
+    const imageAt = gradInput.offset + n * imageSize;
+    const sumsAt = float64 ? imageAt : 0;
+    sumsOf.fill(0, sumsAt, sumsAt + imageSize);
     for (let grp = 0; grp < g.groups; grp++) {
       gemm(k, p, ocg,
         matrix(w, weight.offset + grp * ocg * k, 1, k),
         matrix(gy, gradOutput.offset + (n * g.outChannels + grp * ocg) * p, p, 1),
-        matrix(col, 0, p, 1));
-      col2im(col, cg, g, gx, gradInput.offset + (n * g.inChannels + grp * cg) * plane);
+        matrix(columns, 0, p, 1));
+      col2im(columns, cg, g, sumsOf, sumsAt + grp * cg * plane);
     }
+    if (!float64) for (let i = 0; i < imageSize; i++) gx[imageAt + i] = imageSums[i];
   }
 }
 
@@ -156,7 +176,7 @@ function validRange(start: number, stride: number, count: number, size: number):
 }
 
 /** col2im of one image and group: adds the columns back onto `cg` planes of `gx` at `gxOff`. */
-function col2im(col: FloatArray, cg: number, g: Conv2dGeometry, gx: FloatArray, gxOff: number): void {
+function col2im(col: Float64Array, cg: number, g: Conv2dGeometry, gx: FloatArray, gxOff: number): void {
   const [h, w] = g.inSize;
   const [oh, ow] = g.outSize;
   const [kh, kw] = g.kernelSize;

@@ -6,15 +6,16 @@
  * - B is packed one `KC × NC` panel at a time into strips of `NR` columns, each strip stored
  *   k-major so the micro-kernel reads it sequentially;
  * - A is packed one `MC × KC` block at a time into strips of `MR` rows, likewise k-major;
- * - a `4 × 4` micro-kernel keeps its 16 sums in local variables (which V8 keeps in registers or
- *   close to them) and touches C once per panel of K.
+ * - a `4 × 4` micro-kernel (micro-kernels.ts) keeps its 16 sums in local variables (which V8
+ *   keeps in registers or close to them) and touches C once per panel of K.
  * Packing reads through the operands' strides, so a transposed view costs nothing extra: there is
  * never a full copy of an operand. Edge strips are zero-padded so the micro-kernel has no bounds.
- * Packing buffers have the operands' own element type: float32 stays float32 in memory (sums run in
- * float64, as all JavaScript arithmetic does).
+ * Packing buffers are float64 whatever the operands' type (see `packedA`); sums run in float64, as
+ * all JavaScript arithmetic does.
  *
  * @module
  */
+import { kernel4x4 } from './micro-kernels.js';
 
 /** The float arrays the kernel takes: one instantiation serves both. */
 export type FloatArray = Float32Array | Float64Array;
@@ -33,37 +34,34 @@ const KC = 256;
 const MC = 64;
 const NC = 1024;
 
-interface PackBuffers<A extends FloatArray> {
-  a: A;
-  b: A;
-}
+/**
+ * Packing buffers, float64 whatever the operands' type: the conversion from float32 is exact, it
+ * is paid once per packed element instead of once per multiply-add, and the micro-kernels
+ * (shared with the convolutions) see one array type only, so V8 keeps their loads monomorphic.
+ */
+const packedA = new Float64Array(MC * KC);
+const packedB = new Float64Array(KC * NC);
 
-let buffers32: PackBuffers<Float32Array> | undefined;
-let buffers64: PackBuffers<Float64Array> | undefined;
-
-/** Reused packing buffers of the operands' element type, allocated on first use. */
-function packBuffers(float64: boolean): PackBuffers<FloatArray> {
-  if (float64) return (buffers64 ??= { a: new Float64Array(MC * KC), b: new Float64Array(KC * NC) });
-  return (buffers32 ??= { a: new Float32Array(MC * KC), b: new Float32Array(KC * NC) });
-}
-
-/** Packs rows `i0..i0+mc` × columns `k0..k0+kc` of A into MR-row strips, k-major, zero-padded. */
-function packA(A: Matrix, i0: number, mc: number, k0: number, kc: number, dst: FloatArray): void {
+/**
+ * Packs rows `i0..i0+mc` × columns `k0..k0+kc` of A into `mr`-row strips, k-major, zero-padded:
+ * the A operand of this product and of the convolutions' (conv-gemm.ts), whatever their strip height.
+ */
+export function packRowStrips(A: Matrix, i0: number, mc: number, k0: number, kc: number, dst: Float64Array, mr: number): void {
   const { data, rowStride, colStride } = A;
   let d = 0;
-  for (let i = 0; i < mc; i += MR) {
-    const rows = Math.min(MR, mc - i);
+  for (let i = 0; i < mc; i += mr) {
+    const rows = Math.min(mr, mc - i);
     let src = A.offset + (i0 + i) * rowStride + k0 * colStride;
     for (let p = 0; p < kc; p++, src += colStride) {
       let r = 0;
       for (; r < rows; r++) dst[d++] = data[src + r * rowStride];
-      for (; r < MR; r++) dst[d++] = 0;
+      for (; r < mr; r++) dst[d++] = 0;
     }
   }
 }
 
 /** Packs rows `k0..k0+kc` × columns `j0..j0+nc` of B into NR-column strips, k-major, zero-padded. */
-function packB(B: Matrix, k0: number, kc: number, j0: number, nc: number, dst: FloatArray): void {
+function packB(B: Matrix, k0: number, kc: number, j0: number, nc: number, dst: Float64Array): void {
   const { data, rowStride, colStride } = B;
   let d = 0;
   for (let j = 0; j < nc; j += NR) {
@@ -77,37 +75,24 @@ function packB(B: Matrix, k0: number, kc: number, j0: number, nc: number, dst: F
   }
 }
 
-/** One MR × NR tile of C on its way into and out of the micro-kernel's local variables. */
+/** One MR × NR tile of C: where edge tiles and tiles of strided C are computed first. */
 const tile = new Float64Array(MR * NR);
 
 /**
- * `C[tile] = (accumulate ? C[tile] : 0) + A-strip · B-strip` over `kc`: the inner loop of the whole
- * product. Only the `rows × cols` corner of the tile that lies inside C is read and written.
+ * `C[tile] = (accumulate ? C[tile] : 0) + A-strip · B-strip` over `kc`: the inner loop of the
+ * whole product. Only the `rows × cols` corner of the tile that lies inside C is written.
  */
 function microKernel(
-  kc: number, pa: FloatArray, ai: number, pb: FloatArray, bi: number,
+  kc: number, pa: Float64Array, ai: number, pb: Float64Array, bi: number,
   c: FloatArray, ci: number, rs: number, cs: number, rows: number, cols: number, accumulate: boolean,
 ): void {
-  // The kernel is unrolled for MR = NR = 4, so 4 is written out: a literal lets V8 fold the index
-  // arithmetic, which it cannot do for a module constant once a bundler has made it a `var`.
-  const t = tile;
-  for (let i = 0; i < 4; i++) {
-    for (let j = 0; j < 4; j++) t[i * 4 + j] = accumulate && i < rows && j < cols ? c[ci + i * rs + j * cs] : 0;
-  }
-  let c00 = t[0], c01 = t[1], c02 = t[2], c03 = t[3], c10 = t[4], c11 = t[5], c12 = t[6], c13 = t[7];
-  let c20 = t[8], c21 = t[9], c22 = t[10], c23 = t[11], c30 = t[12], c31 = t[13], c32 = t[14], c33 = t[15];
-  for (let p = 0; p < kc; p++, ai += 4, bi += 4) {
-    const a0 = pa[ai], a1 = pa[ai + 1], a2 = pa[ai + 2], a3 = pa[ai + 3];
-    const b0 = pb[bi], b1 = pb[bi + 1], b2 = pb[bi + 2], b3 = pb[bi + 3];
-    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
-  }
-  t[0] = c00; t[1] = c01; t[2] = c02; t[3] = c03; t[4] = c10; t[5] = c11; t[6] = c12; t[7] = c13;
-  t[8] = c20; t[9] = c21; t[10] = c22; t[11] = c23; t[12] = c30; t[13] = c31; t[14] = c32; t[15] = c33;
+  if (rows === MR && cols === NR && cs === 1) return kernel4x4(kc, pa, ai, pb, bi, c, ci, rs, accumulate);
+  kernel4x4(kc, pa, ai, pb, bi, tile, 0, NR, false);
   for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) c[ci + i * rs + j * cs] = t[i * 4 + j];
+    for (let j = 0; j < cols; j++) {
+      const at = ci + i * rs + j * cs;
+      c[at] = accumulate ? c[at] + tile[i * NR + j] : tile[i * NR + j];
+    }
   }
 }
 
@@ -118,7 +103,8 @@ export function gemm(M: number, N: number, K: number, A: Matrix, B: Matrix, C: M
     for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) C.data[C.offset + i * C.rowStride + j * C.colStride] = 0;
     return;
   }
-  const { a: pa, b: pb } = packBuffers(C.data instanceof Float64Array);
+  const pa = packedA;
+  const pb = packedB;
   for (let j0 = 0; j0 < N; j0 += NC) {
     const nc = Math.min(NC, N - j0);
     for (let k0 = 0; k0 < K; k0 += KC) {
@@ -126,7 +112,7 @@ export function gemm(M: number, N: number, K: number, A: Matrix, B: Matrix, C: M
       packB(B, k0, kc, j0, nc, pb);
       for (let i0 = 0; i0 < M; i0 += MC) {
         const mc = Math.min(MC, M - i0);
-        packA(A, i0, mc, k0, kc, pa);
+        packRowStrips(A, i0, mc, k0, kc, pa, MR);
         for (let j = 0; j < nc; j += NR) {
           const cols = Math.min(NR, nc - j);
           for (let i = 0; i < mc; i += MR) {

@@ -128,16 +128,22 @@ function avgAxis(outSize: number, inSize: number, k: number, stride: number, pad
   return { start, end, size };
 }
 
+/** The windows of an average pooling along both dims, and the sizes both of its kernels walk. */
+function avgWindows(g: AvgPool2dGeometry) {
+  const [h, w] = g.inSize;
+  const [oh, ow] = g.outSize;
+  return {
+    w, oh, ow, plane: h * w, override: g.divisorOverride,
+    rows: avgAxis(oh, h, g.kernelSize[0], g.stride[0], g.padding[0], g.countIncludePad),
+    cols: avgAxis(ow, w, g.kernelSize[1], g.stride[1], g.padding[1], g.countIncludePad),
+  };
+}
+
 /** `fused.avgPool2d`: window sums divided as PyTorch does. */
 export function avgPool2d(out: View, input: View, g: AvgPool2dGeometry): void {
   const x = arrayOf(input) as FloatArray;
   const o = arrayOf(out) as FloatArray;
-  const [h, w] = g.inSize;
-  const [oh, ow] = g.outSize;
-  const rows = avgAxis(oh, h, g.kernelSize[0], g.stride[0], g.padding[0], g.countIncludePad);
-  const cols = avgAxis(ow, w, g.kernelSize[1], g.stride[1], g.padding[1], g.countIncludePad);
-  const override = g.divisorOverride;
-  const plane = h * w;
+  const { w, oh, ow, plane, override, rows, cols } = avgWindows(g);
   let oi = out.offset;
   for (let p = 0; p < g.planes; p++) {
     const base = input.offset + p * plane;
@@ -159,12 +165,7 @@ export function avgPool2d(out: View, input: View, g: AvgPool2dGeometry): void {
 export function avgPool2dBackward(gradInput: View, gradOutput: View, g: AvgPool2dGeometry): void {
   const gx = arrayOf(gradInput) as FloatArray;
   const gy = arrayOf(gradOutput) as FloatArray;
-  const [h, w] = g.inSize;
-  const [oh, ow] = g.outSize;
-  const rows = avgAxis(oh, h, g.kernelSize[0], g.stride[0], g.padding[0], g.countIncludePad);
-  const cols = avgAxis(ow, w, g.kernelSize[1], g.stride[1], g.padding[1], g.countIncludePad);
-  const override = g.divisorOverride;
-  const plane = h * w;
+  const { w, oh, ow, plane, override, rows, cols } = avgWindows(g);
   gx.fill(0, gradInput.offset, gradInput.offset + g.planes * plane);
   let gi = gradOutput.offset;
   for (let p = 0; p < g.planes; p++) {

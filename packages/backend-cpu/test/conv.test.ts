@@ -79,6 +79,7 @@ const specs: Spec[] = [
   { name: 'stride 1 with padding (flipped-weight input gradient over a bordered copy)', n: 2, c: 3, oc: 8, groups: 1, size: [7, 9], kernel: [3, 3], padding: [1, 2], dilation: [1, 2] },
   { name: 'padding beyond the dilated kernel (col2im at stride 1)', n: 1, c: 2, oc: 3, groups: 1, size: [4, 4], kernel: [1, 2], padding: [1, 1] },
   { name: "'same' with an even kernel (one more row and column at the end)", n: 2, c: 2, oc: 3, groups: 1, size: [5, 6], kernel: [2, 4], padding: [0, 1], outSize: [5, 6] },
+  { name: 'the CIFAR Net second layer shape (col2im input gradient at stride 1: 196 inputs, 100 outputs)', n: 2, c: 6, oc: 16, groups: 1, size: [14, 14], kernel: [5, 5] },
   { name: 'depthwise', n: 1, c: 5, oc: 5, groups: 5, size: [6, 6], kernel: [3, 3], padding: [1, 1] },
 ];
 
@@ -197,4 +198,21 @@ describe('fused pooling kernels match direct loops', () => {
       expectClose(values(gx), expected, 'float64');
     });
   }
+});
+
+describe('the col2im input gradient of float32', () => {
+  it('rounds each element once, to the float64 gradient rounded to float32', () => {
+    const g = geometryOf({ name: '', n: 2, c: 6, oc: 16, groups: 1, size: [14, 14], kernel: [5, 5] });
+    const xShape = [2, 6, 14, 14];
+    const wShape = [16, 6, 5, 5];
+    const yShape = [2, 16, 10, 10];
+    const w = random(16 * 6 * 25, 5, 'float32');
+    const gy = random(2 * 16 * 100, 6, 'float32');
+    const gradInput = (dtype: DType) => {
+      const out = output(dtype, xShape);
+      conv2dBackwardInput(out, offsetView(dtype, gy, yShape), offsetView(dtype, w, wShape), g);
+      return values(out).map(Number);
+    };
+    expect(gradInput('float32')).toEqual(gradInput('float64').map(Math.fround));
+  });
 });

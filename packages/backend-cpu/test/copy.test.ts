@@ -54,4 +54,18 @@ describe('fill and where', () => {
     cpuBackend.where(out, view('bool', [true, false]), view('int64', [2n ** 62n + 1n, 0n]), view('int64', [0n, -(2n ** 62n) - 1n]));
     expect(values(out)).toEqual([2n ** 62n + 1n, -(2n ** 62n) - 1n]);
   });
+
+  it('selects float32 values bit for bit (NaN, -0, infinities) with a broadcast scalar operand', () => {
+    const out = output('float32', [5]);
+    const zero = { ...view('float32', [0]), shape: [5], strides: [0] };
+    cpuBackend.where(out, view('bool', [true, false, true, false, false]), zero, view('float32', [1, NaN, -Infinity, -0, 2.5]));
+    expect(values(out)).toEqual([0, NaN, 0, -0, 2.5]);
+  });
+
+  it('selects int32 values through where, the scalar on either side', () => {
+    const out = output('int32', [3]);
+    const seven = { ...view('int32', [7]), shape: [3], strides: [0] };
+    cpuBackend.where(out, view('bool', [false, true, false]), view('int32', [-(2 ** 31), 1, 2 ** 31 - 1]), seven);
+    expect(values(out)).toEqual([7, 1, 7]);
+  });
 });
