@@ -1,0 +1,88 @@
+/**
+ * What crosses between the DataLoader and its worker threads: dataset specs, tensors as typed
+ * arrays with shape and dtype, and the messages. Plain data only, so it survives structured clone.
+ *
+ * @module
+ */
+import { Tensor, fromTypedArray, tensor, type DType, type TypedArray } from '@typetorch/core';
+
+/** The property that marks an encoded tensor (inside samples sent from a worker). */
+export const TENSOR_TAG = '__typetorchTensor';
+
+/** A tensor as plain data: its elements in row-major order, its shape and dtype. */
+export interface EncodedTensor {
+  /** Always `true`: tells an encoded tensor from a plain object. */
+  readonly [TENSOR_TAG]: true;
+  /** The dtype name. */
+  readonly dtype: DType;
+  /** The shape. */
+  readonly shape: readonly number[];
+  /** The elements, contiguous (bool as 0/1 bytes, int64 as a BigInt64Array). */
+  readonly data: TypedArray;
+}
+
+/**
+ * How a worker thread builds a dataset.
+ *
+ * - `{ module, export, args }`: `new (await import(module))[export](...args)`. `module` is a URL
+ *   (`import.meta.url` of the file that defines the dataset) or an absolute path; `export`
+ *   defaults to `'default'`; `args` must survive structured clone (numbers, strings, arrays,
+ *   plain objects, typed arrays).
+ * - `{ kind: 'tensors' }`, `{ kind: 'subset' }`, `{ kind: 'concat' }`: what `TensorDataset`,
+ *   `Subset` and `ConcatDataset` return from `workerSpec()`.
+ */
+export type WorkerDatasetSpec =
+  | { readonly module: string; readonly export?: string; readonly args?: readonly unknown[] }
+  | { readonly kind: 'tensors'; readonly tensors: readonly EncodedTensor[] }
+  | { readonly kind: 'subset'; readonly dataset: WorkerDatasetSpec; readonly indices: readonly number[] }
+  | { readonly kind: 'concat'; readonly datasets: readonly WorkerDatasetSpec[] };
+
+/** A worker's reply to a batch request. */
+export type WorkerReply =
+  | { readonly type: 'batch'; readonly id: number; readonly samples: unknown[] }
+  | { readonly type: 'error'; readonly id: number; readonly index: number | null; readonly message: string; readonly stack?: string };
+
+/** A request to a worker: fetch the samples at `indices`. */
+export interface WorkerRequest {
+  /** The batch's sequence number. */
+  readonly id: number;
+  /** The sample indices. */
+  readonly indices: readonly number[];
+}
+
+/** A contiguous copy of `t`'s elements in a SharedArrayBuffer (when available), so workers share one copy. */
+export function encodeTensorShared(t: Tensor): EncodedTensor {
+  const data = t.contiguous().dataSync();
+  const Shared = (globalThis as { SharedArrayBuffer?: typeof SharedArrayBuffer }).SharedArrayBuffer;
+  let out: TypedArray = data;
+  if (Shared !== undefined) {
+    const Ctor = data.constructor as new (buffer: SharedArrayBuffer) => TypedArray;
+    out = new Ctor(new Shared(data.byteLength));
+    (out as unknown as { set(a: TypedArray): void }).set(data);
+  }
+  return { [TENSOR_TAG]: true, dtype: t.dtype, shape: [...t.shape], data: out };
+}
+
+/** Whether `value` is an {@link EncodedTensor}. */
+export function isEncodedTensor(value: unknown): value is EncodedTensor {
+  return typeof value === 'object' && value !== null && (value as Record<string, unknown>)[TENSOR_TAG] === true;
+}
+
+/** A tensor from its encoded form (no copy on CPU: the tensor wraps the received array). */
+export function decodeTensor(e: EncodedTensor): Tensor {
+  if (e.dtype === 'bool') return tensor(e.data as Uint8Array, { dtype: 'bool' }).reshape([...e.shape]);
+  return fromTypedArray(e.data, e.shape);
+}
+
+/** Replaces every encoded tensor inside a sample (arrays and plain objects, recursively) by a Tensor. */
+export function decodeSample(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (isEncodedTensor(value)) return decodeTensor(value);
+  if (Array.isArray(value)) return value.map(decodeSample);
+  if (ArrayBuffer.isView(value)) return value;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = decodeSample(v);
+  return out;
+}
