@@ -14,6 +14,8 @@ export default defineConfig({
       { find: /^@typetorch\/backend-cpu$/, replacement: src('backend-cpu') },
       { find: /^@typetorch\/nn$/, replacement: src('nn') },
       { find: /^@typetorch\/optim$/, replacement: src('optim') },
+      { find: /^@typetorch\/data$/, replacement: src('data') },
+      { find: /^@typetorch\/vision$/, replacement: src('vision') },
       { find: /^typetorch$/, replacement: src('typetorch') },
     ],
   },

@@ -17,4 +17,5 @@ export * from '@typetorch/core';
 export * as autograd from '@typetorch/autograd';
 export * as nn from '@typetorch/nn';
 export * as optim from '@typetorch/optim';
+export * as utils from './utils.js';
 export { cpuBackend } from '@typetorch/backend-cpu';

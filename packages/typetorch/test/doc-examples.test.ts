@@ -15,6 +15,7 @@ const FILES = [
   'packages/typetorch/README.md',
   'packages/optim/README.md',
   'packages/nn/README.md',
+  'packages/data/README.md',
   'apps/docs/guides/getting-started.md',
 ];
 

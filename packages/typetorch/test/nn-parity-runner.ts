@@ -7,10 +7,11 @@
  * - modules: `new torch.nn[ctor](...args, options?)`: PyTorch's class name; PyTorch's required
  *   parameters positional, in order; every other argument the case sets in ONE options object with
  *   camelCase keys (`kernelSize`, `ceilMode`, `paddingIdx`, `labelSmoothing`, ...), passed only when
- *   the case sets any; tuples as arrays, Python's None as `null` (`{ momentum: null }`,
- *   `AdaptiveAvgPool2d([null, 2])`); tensor options (a loss's `weight`, `posWeight`) are Tensors;
- *   except the keyword arguments listed in POSITIONAL_OPTIONS, which go positionally
- *   (`new nn.Dropout(0.2)`, `new nn.Softmax(1)`, `new nn.Flatten(0)`);
+ *   the case sets any (`new nn.Dropout({ p: 0.2 })`, `new nn.Softmax({ dim: 1 })`); tuples as
+ *   arrays, Python's None as `null` (`{ momentum: null }`, `AdaptiveAvgPool2d([null, 2])`); tensor
+ *   options (a loss's `weight`, `posWeight`) are Tensors. Every layer also takes its optional
+ *   arguments positionally, as PyTorch does (packages/nn/test/args-forms.test.ts checks that both
+ *   forms agree), but the runner always passes the keyword form the fixtures record;
  * - float64 cases: `m.to('float64')` right after construction (PyTorch's `m.double()`);
  * - `Object.keys(m.stateDict())` equals PyTorch's state dict keys (a plain object; a Map also works);
  * - `m.loadStateDict(stateDict, { strict })` with PyTorch's keys (strict when the keys agree);
@@ -24,8 +25,8 @@
  * - functional: `torch.nn.functional[fn](...args, options?)`: the arguments PyTorch's call passes
  *   positionally stay positional (`linear(x, w, b)`, `conv2d(x, w, null, { groups: 2 })`), keyword
  *   arguments go in the options object (`interpolate(x, { scaleFactor, mode, alignCorners })`,
- *   `pad(x, [1, 2], { mode: 'reflect' })`, `normalize(x, { p, dim, eps })`), except
- *   POSITIONAL_OPTIONS (`oneHot(x, 5)`, `softmax(x, 1)`, `dropout(x, 0.5, { training: false })`);
+ *   `pad(x, [1, 2], { mode: 'reflect' })`, `normalize(x, { p, dim, eps })`, `oneHot(x, { numClasses: 5 })`,
+ *   `softmax(x, { dim: 1 })`, `dropout(x, { p: 0.5, training: false })`);
  * - errors: the step PyTorch fails at (`"at": "constructor"` or `"forward"`) throws an Error with a
  *   message; the steps before it must succeed.
  *
@@ -185,50 +186,12 @@ function resolveValue(v: unknown, views: readonly TT[]): unknown {
   return v;
 }
 
-/**
- * PyTorch keyword arguments that typetorch takes positionally, after the fixture's positional
- * arguments and in this order (`new nn.Dropout(0.2)`, `F.softmax(x, 1)`, `F.oneHot(x, 5)`), keyed by
- * `nn.<ctor>` / `F.<fn>`. The fixtures keep them in the options object (PyTorch's keyword call as
- * written); the runner moves them, leaving `undefined` for the ones a case does not set, and passes
- * the remaining options (e.g. dropout's `training`) as the options object. These follow the
- * signatures of packages/nn/src/{layers,functional}; every other option goes in the options object.
- */
-export const POSITIONAL_OPTIONS: Record<string, readonly string[]> = {
-  'nn.LeakyReLU': ['negativeSlope', 'inplace'],
-  'nn.ELU': ['alpha', 'inplace'],
-  'nn.GELU': ['approximate'],
-  'nn.Softmax': ['dim'],
-  'nn.LogSoftmax': ['dim'],
-  'nn.Softplus': ['beta', 'threshold'],
-  'nn.Dropout': ['p', 'inplace'],
-  'nn.Dropout2d': ['p', 'inplace'],
-  'nn.Flatten': ['startDim', 'endDim'],
-  'F.leakyRelu': ['negativeSlope'],
-  'F.elu': ['alpha'],
-  'F.softmax': ['dim'],
-  'F.logSoftmax': ['dim'],
-  'F.softplus': ['beta', 'threshold'],
-  'F.dropout': ['p'],
-  'F.dropout2d': ['p'],
-  'F.oneHot': ['numClasses'],
-};
-
-/** The call's arguments: positional ones, moved options (POSITIONAL_OPTIONS), then the options object. */
-function withOptions(
-  key: string,
-  args: unknown[],
-  options: Record<string, unknown> | undefined,
-  views: readonly TT[],
-): unknown[] {
+/** The call's arguments: the fixture's positional ones, then its options object (when it has one). */
+function withOptions(args: unknown[], options: Record<string, unknown> | undefined, views: readonly TT[]): unknown[] {
   const out = args.map((a) => resolveValue(a, views));
-  const rest: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(options ?? {})) rest[k] = resolveValue(v, views);
-  const moved = POSITIONAL_OPTIONS[key] ?? [];
-  const positional = moved.map((k) => rest[k]);
-  for (const k of moved) delete rest[k];
-  while (positional.length > 0 && positional[positional.length - 1] === undefined) positional.pop();
-  out.push(...positional);
-  if (Object.keys(rest).length > 0) out.push(rest);
+  if (options !== undefined && Object.keys(options).length > 0) {
+    out.push(Object.fromEntries(Object.entries(options).map(([k, v]) => [k, resolveValue(v, views)])));
+  }
   return out;
 }
 
@@ -303,7 +266,7 @@ export function constructModule(c: ModuleCase): ModuleLike {
   if (!NN) throw new Error('typetorch has no torch.nn');
   const ctor = NN[c.ctor];
   if (typeof ctor !== 'function') throw new Error(`typetorch has no nn.${c.ctor}`);
-  const m = new (ctor as ModuleCtor)(...withOptions(`nn.${c.ctor}`, c.args, c.options, []));
+  const m = new (ctor as ModuleCtor)(...withOptions(c.args, c.options, []));
   if (c.dtype === 'float64') m.to('float64');
   return m;
 }
@@ -435,7 +398,7 @@ async function runFunctionalCase(c: FunctionalCase): Promise<string[]> {
   const fn = fns?.[c.fn];
   if (typeof fn !== 'function') return [`typetorch has no nn.functional.${c.fn}`];
   const { leaves, views } = buildLeaves(c.inputs);
-  const call = (): unknown => (fn as Fn)(...withOptions(`F.${c.fn}`, c.args, c.options, views));
+  const call = (): unknown => (fn as Fn)(...withOptions(c.args, c.options, views));
   if ('error' in c.out) return expectError(c, async () => readAll(outputsOf(call())));
 
   let outs: TT[];
