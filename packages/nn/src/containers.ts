@@ -56,6 +56,17 @@ function renumber(modules: Map<string, Module | null>): void {
   values.forEach((m, i) => modules.set(String(i), m));
 }
 
+/**
+ * PyTorch's `del container[idx]` of Sequential and ModuleList: removes the entry at position `idx`
+ * (negative counts from the end) or the entries of a slice, then renumbers the rest `'0'..'n-1'`.
+ */
+function deleteEntries(op: string, modules: Map<string, Module | null>, idx: number | SliceString): void {
+  const keys = [...modules.keys()];
+  const doomed = typeof idx === 'string' ? sliceIndices(op, idx, keys.length).map((i) => keys[i]) : [keys[positionOf(op, idx, keys.length)]];
+  for (const key of doomed) modules.delete(key);
+  renumber(modules);
+}
+
 function isNamedModules(arg: unknown): arg is Record<string, Module> | Map<string, Module> {
   if (arg instanceof Map) return true;
   return typeof arg === 'object' && arg !== null && !(arg instanceof Module) && !Array.isArray(arg);
@@ -115,12 +126,7 @@ export class Sequential extends Module {
 
   /** Removes the module at `idx` or the modules of a slice, then renumbers the rest `'0'..'n-1'`. */
   delete(idx: number | SliceString): void {
-    const keys = [...this._modules.keys()];
-    const doomed = typeof idx === 'string'
-      ? sliceIndices('Sequential.delete', idx, keys.length).map((i) => keys[i])
-      : [keys[positionOf('Sequential.delete', idx, keys.length)]];
-    for (const key of doomed) this._modules.delete(key);
-    renumber(this._modules);
+    deleteEntries('Sequential.delete', this._modules, idx);
   }
 
   /** Removes and returns the module at `idx` (or a Sequential of a slice). */
@@ -223,10 +229,7 @@ export class ModuleList extends Module {
 
   /** Removes the module at `idx` or the modules of a slice, then renumbers the rest. */
   delete(idx: number | SliceString): void {
-    const n = this.length;
-    const doomed = typeof idx === 'string' ? sliceIndices('ModuleList.delete', idx, n) : [positionOf('ModuleList.delete', idx, n)];
-    for (const i of doomed) this._modules.delete(String(i));
-    renumber(this._modules);
+    deleteEntries('ModuleList.delete', this._modules, idx);
   }
 
   /** Removes and returns the module at `idx` (or a ModuleList of a slice). */

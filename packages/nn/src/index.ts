@@ -17,6 +17,7 @@ export {
   type LoadStateDictOptions, type IncompatibleKeys,
 } from './module.js';
 export { Parameter } from './parameter.js';
+export type { OptionalArgs } from './args.js';
 export { Sequential, ModuleList, ModuleDict, type SliceString } from './containers.js';
 export {
   RemovableHandle, registerModuleForwardPreHook, registerModuleForwardHook, type ForwardHook, type ForwardPreHook,

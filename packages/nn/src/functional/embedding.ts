@@ -5,6 +5,7 @@
  * @module
  */
 import { backendOf, noGrad, zeros, type Tensor } from '@typetorch/core';
+import { mergeArgs, type OptionalArgs } from '../args.js';
 
 /** Options of {@link embedding}. */
 export interface EmbeddingOptions {
@@ -41,9 +42,13 @@ export function resolvePaddingIdx(op: string, paddingIdx: number | null | undefi
  * Rows of `weight` (`[numEmbeddings, dim]`) at the integer indices of `input`: the output has
  * shape `[...input.shape, dim]` (PyTorch's `F.embedding`). The row at `paddingIdx` receives no
  * gradient; with `maxNorm`, the looked-up rows are first renormalised in place, as PyTorch does.
+ * `paddingIdx`, `maxNorm`, `normType` go positionally in PyTorch's order or by name.
  */
-export function embedding(input: Tensor, weight: Tensor, options: EmbeddingOptions = {}): Tensor {
+export function embedding(
+  input: Tensor, weight: Tensor, ...args: OptionalArgs<[paddingIdx: number | null, maxNorm: number | null, normType: number], EmbeddingOptions>
+): Tensor {
   const op = 'embedding';
+  const options = mergeArgs<EmbeddingOptions>(op, ['paddingIdx', 'maxNorm', 'normType'], args);
   if (input.dtype !== 'int64' && input.dtype !== 'int32') {
     throw new Error(`[${op}] Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${input.dtype} instead`);
   }
@@ -73,12 +78,20 @@ function renorm(weight: Tensor, indices: Tensor, maxNorm: number, normType: numb
   });
 }
 
+/** Options of {@link oneHot}. */
+export interface OneHotOptions {
+  /** The number of classes (default -1: the largest value plus one). */
+  numClasses?: number;
+}
+
 /**
  * One-hot encoding of integer class indices (PyTorch's `F.one_hot`): an int64 tensor of shape
- * `[...input.shape, numClasses]`; `numClasses` -1 (the default) uses the largest value plus one.
+ * `[...input.shape, numClasses]`; `numClasses` (`oneHot(x, 5)` or `oneHot(x, { numClasses: 5 })`)
+ * -1, the default, uses the largest value plus one.
  */
-export function oneHot(input: Tensor, numClasses = -1): Tensor {
+export function oneHot(input: Tensor, ...args: OptionalArgs<[numClasses: number], OneHotOptions>): Tensor {
   const op = 'oneHot';
+  const { numClasses = -1 } = mergeArgs<OneHotOptions>(op, ['numClasses'], args);
   if (input.dtype !== 'int64' && input.dtype !== 'int32') throw new Error(`[${op}] one_hot is only applicable to index tensor.`);
   const range = hostRange(input);
   let classes = numClasses;

@@ -1,6 +1,7 @@
 /**
  * `nn.functional` (PyTorch's `torch.nn.functional`, usually imported as `F`): the stateless
- * functions behind the layers and losses, with PyTorch's arguments in camelCase options.
+ * functions behind the layers and losses. As in PyTorch, an optional argument goes positionally
+ * (`F.softmax(x, 1)`) or by name in a trailing camelCase options object (`F.softmax(x, { dim: 1 })`).
  *
  * ```ts
  * const F = torch.nn.functional;
@@ -10,19 +11,22 @@
  *
  * @module
  */
-export { linear } from './linear.js';
-export { conv1d, conv2d, convTranspose2d, type Conv1dOptions, type Conv2dOptions, type ConvTranspose2dOptions } from './conv.js';
+export { linear, type LinearFnOptions } from './linear.js';
+export {
+  conv1d, conv2d, convTranspose2d, type Conv1dOptions, type Conv2dOptions, type ConvTranspose2dOptions, type ConvBiasOption,
+} from './conv.js';
 export {
   maxPool1d, maxPool2d, avgPool2d, adaptiveAvgPool2d, type MaxPoolOptions, type AvgPoolOptions, type AdaptiveSize, type IntOrPair,
+  type MaxPoolArgs, type AvgPoolArgs,
 } from './pooling.js';
 export {
-  batchNorm, layerNorm, groupNorm, normalize, type BatchNormOptions, type AffineNormOptions, type NormalizeOptions,
+  batchNorm, layerNorm, groupNorm, normalize, type BatchNormOptions, type AffineNormOptions, type AffineNormArgs, type NormalizeOptions,
 } from './normalization.js';
-export { dropout, dropout2d, type DropoutOptions } from './dropout.js';
-export { embedding, oneHot, type EmbeddingOptions } from './embedding.js';
+export { dropout, dropout2d, type DropoutOptions, type DropoutArgs } from './dropout.js';
+export { embedding, oneHot, type EmbeddingOptions, type OneHotOptions } from './embedding.js';
 export {
   relu, leakyRelu, elu, gelu, silu, sigmoid, tanh, softmax, logSoftmax, softplus,
-  type InplaceOptions, type GeluOptions, type SoftmaxOptions,
+  type InplaceOptions, type LeakyReluOptions, type EluOptions, type GeluOptions, type SoftmaxOptions, type SoftplusOptions,
 } from './activation.js';
 export { pad, type PadMode, type PadOptions } from './padding.js';
 export { interpolate, type InterpolateMode, type InterpolateOptions } from './interpolate.js';

@@ -9,6 +9,7 @@
  */
 import { tensor, zeros, type Tensor } from '@typetorch/core';
 import { Function, type Context } from '@typetorch/autograd';
+import { mergeArgs, type OptionalArgs } from '../args.js';
 
 /** The interpolation modes typetorch supports. */
 export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'trilinear';
@@ -16,9 +17,9 @@ export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear
 /** Options of {@link interpolate}: exactly one of `size` and `scaleFactor`. */
 export interface InterpolateOptions {
   /** The output's spatial size (one number for all spatial dims, or one per dim). */
-  size?: number | readonly number[];
+  size?: number | readonly number[] | null;
   /** Multiplier of the spatial size (one number, or one per dim). */
-  scaleFactor?: number | readonly number[];
+  scaleFactor?: number | readonly number[] | null;
   /** `'nearest'` (default), `'nearest-exact'`, `'linear'` (3-D), `'bilinear'` (4-D), `'trilinear'` (5-D). */
   mode?: InterpolateMode;
   /** For the linear modes: align the corner pixels' centres (default false). */
@@ -152,9 +153,19 @@ class UpsampleNearest extends Function {
  * Resizes the spatial dims of an `[N, C, d1, ...]` input (PyTorch's `F.interpolate`): give
  * `size` or `scaleFactor` (the output size is then `floor(d * scaleFactor)`). Nearest modes work
  * for 3-, 4- and 5-D inputs; `'linear'`, `'bilinear'` and `'trilinear'` need 3-, 4- and 5-D inputs.
+ * The arguments go positionally in PyTorch's order (`interpolate(x, null, 2, 'bilinear')`) or by
+ * name (`interpolate(x, { scaleFactor: 2, mode: 'bilinear' })`).
  */
-export function interpolate(input: Tensor, options: InterpolateOptions): Tensor {
+export function interpolate(
+  input: Tensor,
+  ...args: OptionalArgs<
+    [size: number | readonly number[] | null, scaleFactor: number | readonly number[] | null, mode: InterpolateMode, alignCorners: boolean | null,
+      recomputeScaleFactor: boolean | null],
+    InterpolateOptions
+  >
+): Tensor {
   const op = 'interpolate';
+  const options = mergeArgs<InterpolateOptions>(op, ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor'], args);
   const { size, scaleFactor, mode = 'nearest', recomputeScaleFactor = null } = options;
   const isLinear = mode in LINEAR_DIMS;
   if (!isLinear && mode !== 'nearest' && mode !== 'nearest-exact') {

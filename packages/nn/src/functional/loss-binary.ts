@@ -7,7 +7,9 @@
  */
 import { Tensor, backendOf } from '@typetorch/core';
 import { Function, type Context } from '@typetorch/autograd';
+import { mergeArgs, type OptionalArgs } from '../args.js';
 import { checkReduction, reduce, sameShape, torchSize, warnOnce, type Reduction } from './reduction.js';
+import { scalarTypeName } from './targets.js';
 
 /** Options of {@link binaryCrossEntropy}. */
 export interface BinaryCrossEntropyOptions {
@@ -71,14 +73,20 @@ function checkProbabilities(input: Tensor): void {
 /**
  * Binary cross entropy between probabilities `input` and `target` of the same shape (PyTorch's
  * `F.binary_cross_entropy`): `-w (t log(x) + (1 - t) log(1 - x))`, each log clamped at -100.
+ * `weight` goes positionally or by name; `reduction` by name (PyTorch's next positional
+ * parameter is the deprecated `size_average`).
  */
-export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BinaryCrossEntropyOptions = {}): Tensor {
+export function binaryCrossEntropy(input: Tensor, target: Tensor, ...args: OptionalArgs<[weight: Tensor | null], BinaryCrossEntropyOptions>): Tensor {
   const op = 'binaryCrossEntropy';
+  const options = mergeArgs<BinaryCrossEntropyOptions>(op, ['weight'], args);
   const reduction = checkReduction(op, options.reduction);
   if (!sameShape(input, target)) {
     throw new Error(
       `[${op}] Using a target size (${torchSize(target.shape)}) that is different to the input size (${torchSize(input.shape)}) is deprecated. Please ensure they have the same size.`,
     );
+  }
+  if (target.dtype !== input.dtype) {
+    throw new Error(`[${op}] Found dtype ${scalarTypeName(target.dtype)} but expected ${scalarTypeName(input.dtype)}: the target must have the input's dtype`);
   }
   checkProbabilities(input);
   let loss = BinaryCrossEntropy.apply<Tensor>(input, target);
@@ -101,10 +109,15 @@ export function logSigmoid(x: Tensor): Tensor {
 
 /**
  * Binary cross entropy on logits (PyTorch's `F.binary_cross_entropy_with_logits`), computed
- * stably: `(1 - t) x - (1 + (posWeight - 1) t) logSigmoid(x)`, times `weight`.
+ * stably: `(1 - t) x - (1 + (posWeight - 1) t) logSigmoid(x)`, times `weight`. `weight` goes
+ * positionally or by name; `reduction` and `posWeight` by name (PyTorch's next positional
+ * parameter is the deprecated `size_average`).
  */
-export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: BinaryCrossEntropyWithLogitsOptions = {}): Tensor {
+export function binaryCrossEntropyWithLogits(
+  input: Tensor, target: Tensor, ...args: OptionalArgs<[weight: Tensor | null], BinaryCrossEntropyWithLogitsOptions>
+): Tensor {
   const op = 'binaryCrossEntropyWithLogits';
+  const options = mergeArgs<BinaryCrossEntropyWithLogitsOptions>(op, ['weight'], args);
   const reduction = checkReduction(op, options.reduction);
   if (!sameShape(input, target)) {
     throw new Error(`[${op}] Target size (${torchSize(target.shape)}) must be the same as input size (${torchSize(input.shape)})`);
@@ -121,7 +134,8 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opti
  * The Kullback-Leibler divergence loss (PyTorch's `F.kl_div`): `input` holds log-probabilities;
  * pointwise `t (log t - input)` (zero where `t` is 0), or `exp(t) (t - input)` with `logTarget`.
  * `'batchmean'` divides the sum by the batch size (the mathematically correct KL); `'mean'`
- * averages over all elements, with PyTorch's warning.
+ * averages over all elements, with PyTorch's warning. Options by name only: PyTorch's first
+ * optional positional parameter is the deprecated `size_average`.
  */
 export function klDiv(input: Tensor, target: Tensor, options: KlDivOptions = {}): Tensor {
   const op = 'klDiv';

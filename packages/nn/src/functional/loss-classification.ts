@@ -6,8 +6,9 @@
  * @module
  */
 import { Tensor, isFloatingPoint } from '@typetorch/core';
+import { mergeArgs, type OptionalArgs } from '../args.js';
 import { checkReduction, type Reduction } from './reduction.js';
-import { checkClassBounds, checkIndexDtype, scalarTypeName } from './targets.js';
+import { checkClassBounds, checkIndexDtype, checkSameDtype, scalarTypeName } from './targets.js';
 
 /** Options of {@link nllLoss}. */
 export interface NllLossOptions {
@@ -73,7 +74,7 @@ function pickedLoss(op: string, input: Tensor, target: Tensor, weight: Tensor | 
   const keep = index.ne(ignoreIndex);
   const safe = index.maskedFill(keep.logicalNot(), 0);
   const picked = input.gather(classDim, safe.unsqueeze(classDim)).squeeze(classDim);
-  const classWeight = weight === null ? null : weight.to(input.dtype).indexSelect(0, safe.flatten()).view([...target.shape]);
+  const classWeight = weight === null ? null : weight.indexSelect(0, safe.flatten()).view([...target.shape]);
   const w = classWeight === null ? keep.to(input.dtype) : classWeight.where(keep, 0);
   // `where` (not a product with the mask) so that ignored elements get an exact zero gradient even
   // when the mean divides by a total weight of 0 (PyTorch: NaN loss, zero gradient).
@@ -84,15 +85,19 @@ function pickedLoss(op: string, input: Tensor, target: Tensor, weight: Tensor | 
 /**
  * The negative log likelihood loss (PyTorch's `F.nll_loss`): `input` holds log-probabilities
  * `[N, C]`, `[N, C, d1, ...]` or `[C]`; `target` holds class indices `[N]`, `[N, d1, ...]` or `[]`.
- * The `'mean'` reduction divides by the sum of the weights of the non-ignored targets.
+ * The `'mean'` reduction divides by the sum of the weights of the non-ignored targets. The class
+ * `weight` goes positionally (`nllLoss(x, t, w)`) or by name; the other options by name only,
+ * since PyTorch's next positional parameter is the deprecated `size_average`.
  */
-export function nllLoss(input: Tensor, target: Tensor, options: NllLossOptions = {}): Tensor {
+export function nllLoss(input: Tensor, target: Tensor, ...args: OptionalArgs<[weight: Tensor | null], NllLossOptions>): Tensor {
   const op = 'nllLoss';
+  const options = mergeArgs<NllLossOptions>(op, ['weight'], args);
   const { ignoreIndex = -100 } = options;
   const reduction = checkReduction(op, options.reduction);
   checkIndexDtype(op, target);
   checkIndexTargetShape(op, input, target);
   const weight = checkWeight(op, options.weight, input.shape[input.shape.length === 1 ? 0 : 1]);
+  checkSameDtype(op, 'weight', weight, input);
   const [loss, w] = pickedLoss(op, input, target, weight, ignoreIndex);
   if (reduction === 'none') return loss;
   if (reduction === 'sum') return loss.sum();
@@ -109,9 +114,13 @@ export function nllLoss(input: Tensor, target: Tensor, options: NllLossOptions =
  * - `labelSmoothing` mixes the target with the uniform distribution, exactly as PyTorch 1.13
  *   (for class indices the smoothing term of ignored targets is zero, and the `'mean'` reduction
  *   divides both terms by the total weight of the non-ignored targets).
+ *
+ * The class `weight` goes positionally (`crossEntropy(x, t, w)`) or by name; the other options by
+ * name only, since PyTorch's next positional parameter is the deprecated `size_average`.
  */
-export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+export function crossEntropy(input: Tensor, target: Tensor, ...args: OptionalArgs<[weight: Tensor | null], CrossEntropyOptions>): Tensor {
   const op = 'crossEntropy';
+  const options = mergeArgs<CrossEntropyOptions>(op, ['weight'], args);
   const { ignoreIndex = -100, labelSmoothing = 0 } = options;
   const reduction = checkReduction(op, options.reduction);
   if (!(input instanceof Tensor) || !(target instanceof Tensor)) throw new Error(`[${op}] input and target must be Tensors`);
@@ -124,6 +133,7 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
 
   checkIndexDtype(op, target);
   checkIndexTargetShape(op, input, target);
+  checkSameDtype(op, 'weight', weight, input);
   const logp = input.logSoftmax(classDim);
   const [nll, w] = pickedLoss(op, logp, target, weight, ignoreIndex);
   const nllReduced = reduction === 'none' ? nll : reduction === 'sum' ? nll.sum() : nll.sum().div(w.sum());
@@ -131,7 +141,7 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
 
   // PyTorch's cross_entropy_loss_label_smoothing: the uniform part, -sum_c(w_c * logp_c), zero at ignored targets.
   const keep = target.ne(ignoreIndex);
-  const weighted = weight === null ? logp : logp.mul(weight.to(logp.dtype).view(logp.shape.map((d, i) => (i === classDim ? d : 1))));
+  const weighted = weight === null ? logp : logp.mul(weight.view(logp.shape.map((d, i) => (i === classDim ? d : 1))));
   const smooth = weighted.sum(classDim).neg().where(keep, 0);
   let smoothReduced: Tensor;
   if (reduction === 'none') smoothReduced = smooth;
@@ -156,7 +166,8 @@ function probabilityCrossEntropy(
     t = target.mul(1 - labelSmoothing).add(labelSmoothing / numClasses);
   }
   let terms = input.logSoftmax(classDim).mul(t);
-  if (weight !== null) terms = terms.mul(weight.to(input.dtype).view(input.shape.map((d, i) => (i === classDim ? d : 1))));
+  // Probability targets promote like PyTorch's composite (a float64 weight or target gives float64).
+  if (weight !== null) terms = terms.mul(weight.view(input.shape.map((d, i) => (i === classDim ? d : 1))));
   if (reduction === 'none') return terms.sum(classDim).neg();
   if (reduction === 'sum') return terms.sum().neg();
   // numel / C samples; an empty input gives NaN as in PyTorch (0 / 0).

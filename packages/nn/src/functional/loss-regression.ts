@@ -1,10 +1,13 @@
 /**
  * Regression losses: `mseLoss`, `l1Loss`, `smoothL1Loss`, `huberLoss` (PyTorch's formulas; input
- * and target broadcast, with PyTorch's warning when their shapes differ).
+ * and target broadcast, with PyTorch's warning when their shapes differ). The options of
+ * `mseLoss`, `l1Loss` and `smoothL1Loss` go by name only (PyTorch's first optional positional
+ * parameter is the deprecated `size_average`); `huberLoss` takes `reduction` and `delta` either way.
  *
  * @module
  */
 import type { Tensor } from '@typetorch/core';
+import { mergeArgs, type OptionalArgs } from '../args.js';
 import { reduce, warnIfBroadcast, type Reduction } from './reduction.js';
 
 /** Options of the regression losses. */
@@ -55,9 +58,11 @@ export function smoothL1Loss(input: Tensor, target: Tensor, options: SmoothL1Los
 
 /**
  * Huber loss (PyTorch's `F.huber_loss`): `0.5 d^2` where `|d| < delta`, else
- * `delta (|d| - 0.5 delta)`, with `d = input - target`.
+ * `delta (|d| - 0.5 delta)`, with `d = input - target`; `reduction` and `delta` positionally
+ * (`huberLoss(x, t, 'sum', 0.5)`) or by name.
  */
-export function huberLoss(input: Tensor, target: Tensor, options: HuberLossOptions = {}): Tensor {
+export function huberLoss(input: Tensor, target: Tensor, ...args: OptionalArgs<[reduction: Reduction, delta: number], HuberLossOptions>): Tensor {
+  const options = mergeArgs<HuberLossOptions>('huberLoss', ['reduction', 'delta'], args);
   const { delta = 1 } = options;
   if (!(delta > 0)) throw new Error('[huberLoss] huber_loss does not support non-positive values for delta.');
   warnIfBroadcast('huberLoss', input, target);

@@ -6,6 +6,8 @@
  * @module
  */
 import { noGrad, type Tensor } from '@typetorch/core';
+import { mergeArgs, type OptionalArgs } from '../args.js';
+import { checkSameDtype } from './targets.js';
 
 /** Options of {@link batchNorm}. */
 export interface BatchNormOptions {
@@ -31,6 +33,11 @@ export interface AffineNormOptions {
   eps?: number;
 }
 
+/** PyTorch's optional arguments of `layer_norm` / `group_norm`, in order (each positional or by name). */
+export type AffineNormArgs = OptionalArgs<[weight: Tensor | null, bias: Tensor | null, eps: number], AffineNormOptions>;
+
+const AFFINE_NORM_ARGS = ['weight', 'bias', 'eps'] as const;
+
 /** Options of {@link normalize}. */
 export interface NormalizeOptions {
   /** The exponent of the norm (default 2). */
@@ -50,9 +57,11 @@ function channelShape(c: number, ndim: number): number[] {
   return Array.from({ length: ndim }, (_, i) => (i === 1 ? c : 1));
 }
 
-function checkChannelVector(op: string, name: string, t: Tensor | null | undefined, c: number): Tensor | null {
+/** Checks a per-channel tensor's size and dtype (the input's, as PyTorch requires). */
+function checkChannelVector(op: string, name: string, t: Tensor | null | undefined, c: number, input: Tensor): Tensor | null {
   if (t === null || t === undefined) return null;
   if (t.numel() !== c) throw new Error(`[${op}] ${name} should contain ${c} elements not ${t.numel()}`);
+  checkSameDtype(op, name, t, input);
   return t;
 }
 
@@ -68,17 +77,22 @@ function affine(y: Tensor, weight: Tensor | null, bias: Tensor | null, shape: re
  * training mode it normalises with the batch mean and biased variance over all dims but 1, and,
  * when running statistics are given, updates them in place:
  * `running = (1 - momentum) running + momentum stat`, with the unbiased variance. Otherwise it
- * normalises with the running statistics.
+ * normalises with the running statistics. `weight`, `bias`, `training`, `momentum`, `eps` go
+ * positionally in PyTorch's order or by name.
  */
-export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, options: BatchNormOptions = {}): Tensor {
+export function batchNorm(
+  input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null,
+  ...args: OptionalArgs<[weight: Tensor | null, bias: Tensor | null, training: boolean, momentum: number, eps: number], BatchNormOptions>
+): Tensor {
   const op = 'batchNorm';
+  const options = mergeArgs<BatchNormOptions>(op, ['weight', 'bias', 'training', 'momentum', 'eps'], args);
   const { training = false, momentum = 0.1, eps = 1e-5 } = options;
   if (input.ndim < 2) throw new Error(`[${op}] expected an input with at least 2 dims [N, C, ...], got ${showShape(input.shape)}`);
   const c = input.shape[1];
-  const weight = checkChannelVector(op, 'weight', options.weight, c);
-  const bias = checkChannelVector(op, 'bias', options.bias, c);
-  const rm = checkChannelVector(op, 'running_mean', runningMean, c);
-  const rv = checkChannelVector(op, 'running_var', runningVar, c);
+  const weight = checkChannelVector(op, 'weight', options.weight, c, input);
+  const bias = checkChannelVector(op, 'bias', options.bias, c, input);
+  const rm = checkChannelVector(op, 'running_mean', runningMean, c, input);
+  const rv = checkChannelVector(op, 'running_var', runningVar, c, input);
   const shape = channelShape(c, input.ndim);
   const dims = Array.from({ length: input.ndim }, (_, i) => i).filter((d) => d !== 1);
   if (training) {
@@ -104,10 +118,12 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
 
 /**
  * Layer normalisation over the last dims, whose sizes are `normalizedShape` (PyTorch's
- * `F.layer_norm`): `(x - mean) / sqrt(var + eps) * weight + bias`, with the biased variance.
+ * `F.layer_norm`): `(x - mean) / sqrt(var + eps) * weight + bias`, with the biased variance;
+ * `weight`, `bias`, `eps` positionally or by name.
  */
-export function layerNorm(input: Tensor, normalizedShape: number | readonly number[], options: AffineNormOptions = {}): Tensor {
+export function layerNorm(input: Tensor, normalizedShape: number | readonly number[], ...args: AffineNormArgs): Tensor {
   const op = 'layerNorm';
+  const options = mergeArgs<AffineNormOptions>(op, AFFINE_NORM_ARGS, args);
   const { eps = 1e-5 } = options;
   const norm = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
   const k = norm.length;
@@ -121,6 +137,7 @@ export function layerNorm(input: Tensor, normalizedShape: number | readonly numb
     if (t !== null && t !== undefined && (t.ndim !== k || t.shape.some((d, i) => d !== norm[i]))) {
       throw new Error(`[${op}] Expected ${name} to be of same shape as normalized_shape, but got ${name} of shape ${showShape(t.shape)} and normalized_shape = ${showShape(norm)}`);
     }
+    checkSameDtype(op, name, t, input);
   }
   const dims = Array.from({ length: k }, (_, i) => input.ndim - k + i);
   const mean = input.mean(dims, { keepdim: true });
@@ -134,10 +151,11 @@ export function layerNorm(input: Tensor, normalizedShape: number | readonly numb
 /**
  * Group normalisation (PyTorch's `F.group_norm`): the channels of an `[N, C, ...]` input are split
  * into `numGroups` groups, each normalised over its channels and all spatial positions; then a
- * per-channel affine transform.
+ * per-channel affine transform; `weight`, `bias`, `eps` positionally or by name.
  */
-export function groupNorm(input: Tensor, numGroups: number, options: AffineNormOptions = {}): Tensor {
+export function groupNorm(input: Tensor, numGroups: number, ...args: AffineNormArgs): Tensor {
   const op = 'groupNorm';
+  const options = mergeArgs<AffineNormOptions>(op, AFFINE_NORM_ARGS, args);
   const { eps = 1e-5 } = options;
   if (input.ndim < 2) throw new Error(`[${op}] Expected at least 2 dimensions for input tensor but received ${input.ndim}`);
   const [n, c] = input.shape;
@@ -146,8 +164,8 @@ export function groupNorm(input: Tensor, numGroups: number, options: AffineNormO
       `[${op}] Expected number of channels in input to be divisible by num_groups, but got input of shape ${showShape(input.shape)} and num_groups=${numGroups}`,
     );
   }
-  const weight = checkChannelVector(op, 'weight', options.weight, c);
-  const bias = checkChannelVector(op, 'bias', options.bias, c);
+  const weight = checkChannelVector(op, 'weight', options.weight, c, input);
+  const bias = checkChannelVector(op, 'bias', options.bias, c, input);
   const grouped = input.reshape(n, numGroups, -1);
   const mean = grouped.mean(2, { keepdim: true });
   const variance = grouped.var(2, { correction: 0, keepdim: true });
@@ -157,10 +175,11 @@ export function groupNorm(input: Tensor, numGroups: number, options: AffineNormO
 
 /**
  * Divides by the `p`-norm over `dim` (PyTorch's `F.normalize`):
- * `x / max(||x||_p, eps)`; defaults p 2, dim 1, eps 1e-12.
+ * `x / max(||x||_p, eps)`; defaults p 2, dim 1, eps 1e-12, positionally (`normalize(x, 1, 0)`)
+ * or by name (`normalize(x, { p: 1, dim: 0 })`).
  */
-export function normalize(input: Tensor, options: NormalizeOptions = {}): Tensor {
-  const { p = 2, dim = 1, eps = 1e-12 } = options;
+export function normalize(input: Tensor, ...args: OptionalArgs<[p: number, dim: number, eps: number], NormalizeOptions>): Tensor {
+  const { p = 2, dim = 1, eps = 1e-12 } = mergeArgs<NormalizeOptions>('normalize', ['p', 'dim', 'eps'], args);
   const denom = input.norm(p, dim, { keepdim: true }).clamp({ min: eps });
   return input.div(denom);
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import { cat, full, isFloatingPoint, tensor, type Tensor } from '@typetorch/core';
+import { mergeArgs, type OptionalArgs } from '../args.js';
 
 /** PyTorch's padding modes. */
 export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
@@ -89,10 +90,11 @@ function padIndexedDim(x: Tensor, dim: number, left: number, right: number, mode
  * Pads `input` (PyTorch's `F.pad`): `pad` lists `(left, right)` amounts starting from the last
  * dim, `[lastLeft, lastRight, secondLastLeft, ...]`. Constant padding works for any number of
  * dims and crops with negative amounts; reflect, replicate and circular pad the last 1, 2 or 3
- * dims of an input with 1 or 2 more dims (e.g. `[N, C, H, W]` with 4 amounts).
+ * dims of an input with 1 or 2 more dims (e.g. `[N, C, H, W]` with 4 amounts). `mode` and
+ * `value` go positionally (`pad(x, [1, 1], 'constant', 2)`) or by name (`pad(x, [1, 1], { value: 2 })`).
  */
-export function pad(input: Tensor, pad: readonly number[], mode: PadMode | PadOptions = 'constant', value = 0): Tensor {
-  const options: PadOptions = typeof mode === 'string' ? { mode, value } : mode;
+export function pad(input: Tensor, pad: readonly number[], ...args: OptionalArgs<[mode: PadMode, value: number], PadOptions>): Tensor {
+  const options = mergeArgs<PadOptions>('pad', ['mode', 'value'], args);
   const padMode = options.mode ?? 'constant';
   const fill = options.value ?? 0;
   if (pad.length % 2 !== 0) throw new Error('[pad] Padding length must be divisible by 2');

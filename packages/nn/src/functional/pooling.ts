@@ -6,6 +6,7 @@
  */
 import * as core from '@typetorch/core';
 import type { Tensor } from '@typetorch/core';
+import { mergeArgs, type OptionalArgs } from '../args.js';
 
 /** A size per spatial dim, or one number for all. */
 export type IntOrPair = number | readonly number[];
@@ -38,6 +39,25 @@ export interface AvgPoolOptions {
   divisorOverride?: number | null;
 }
 
+/**
+ * PyTorch's optional arguments of `max_pool1d` / `max_pool2d`, in order (each positional or by
+ * name); `R` is the type of `returnIndices`.
+ */
+export type MaxPoolArgs<R extends boolean | undefined> = OptionalArgs<
+  [stride: IntOrPair | null, padding: IntOrPair, dilation: IntOrPair, ceilMode: boolean, returnIndices: R],
+  MaxPoolOptions & {
+    /** Also return the argmax indices (default false). */
+    returnIndices?: R;
+  }
+>;
+
+const MAX_POOL_ARGS = ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices'] as const;
+
+/** PyTorch's optional arguments of `avg_pool2d`, in order (each positional or by name). */
+export type AvgPoolArgs = OptionalArgs<
+  [stride: IntOrPair | null, padding: IntOrPair, ceilMode: boolean, countIncludePad: boolean, divisorOverride: number | null], AvgPoolOptions
+>;
+
 /** An output size of adaptive pooling: one number, or `[h, w]` where null keeps the input's size. */
 export type AdaptiveSize = core.AdaptiveSize;
 
@@ -48,20 +68,23 @@ function maxPoolArgs(kernelSize: IntOrPair, options: MaxPoolOptions): core.MaxPo
 }
 
 /**
- * 2-D max pooling of `[N, C, H, W]` (or `[C, H, W]`) over `kernelSize` windows. With
+ * 2-D max pooling of `[N, C, H, W]` (or `[C, H, W]`) over `kernelSize` windows; `stride`,
+ * `padding`, `dilation`, `ceilMode`, `returnIndices` positionally in PyTorch's order
+ * (`maxPool2d(x, 3, 2, 1)`) or by name (`maxPool2d(x, 3, { stride: 2, padding: 1 })`). With
  * `returnIndices` it returns `[values, indices]`, the indices (int64) pointing into each
  * flattened `H * W` plane, as PyTorch's.
  */
-export function maxPool2d(input: Tensor, kernelSize: IntOrPair, options?: MaxPoolOptions & { returnIndices?: false }): Tensor;
-export function maxPool2d(input: Tensor, kernelSize: IntOrPair, options: MaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
-export function maxPool2d(input: Tensor, kernelSize: IntOrPair, options?: MaxPoolOptions): Tensor | [Tensor, Tensor];
-export function maxPool2d(input: Tensor, kernelSize: IntOrPair, options: MaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
-  const args = maxPoolArgs(kernelSize, options);
+export function maxPool2d(input: Tensor, kernelSize: IntOrPair, ...args: MaxPoolArgs<false | undefined>): Tensor;
+export function maxPool2d(input: Tensor, kernelSize: IntOrPair, ...args: MaxPoolArgs<true>): [Tensor, Tensor];
+export function maxPool2d(input: Tensor, kernelSize: IntOrPair, ...args: MaxPoolArgs<boolean>): Tensor | [Tensor, Tensor];
+export function maxPool2d(input: Tensor, kernelSize: IntOrPair, ...args: unknown[]): Tensor | [Tensor, Tensor] {
+  const options = mergeArgs<MaxPoolOptions>('maxPool2d', MAX_POOL_ARGS, args);
+  const coreArgs = maxPoolArgs(kernelSize, options);
   if (options.returnIndices) {
-    const [values, indices] = core.maxPool2dWithIndices(input, args);
+    const [values, indices] = core.maxPool2dWithIndices(input, coreArgs);
     return [values, indices];
   }
-  return core.maxPool2d(input, args);
+  return core.maxPool2d(input, coreArgs);
 }
 
 /** A number or a one-element list, as the 1-D ops take. */
@@ -74,14 +97,16 @@ function single(op: string, name: string, value: IntOrPair | null | undefined, f
 }
 
 /**
- * 1-D max pooling of `[N, C, L]` (or `[C, L]`) over windows of `kernelSize`; with `returnIndices`
- * it returns `[values, indices]` (positions along L).
+ * 1-D max pooling of `[N, C, L]` (or `[C, L]`) over windows of `kernelSize` (the other arguments
+ * positionally or by name, as {@link maxPool2d}); with `returnIndices` it returns
+ * `[values, indices]` (positions along L).
  */
-export function maxPool1d(input: Tensor, kernelSize: IntOrPair, options?: MaxPoolOptions & { returnIndices?: false }): Tensor;
-export function maxPool1d(input: Tensor, kernelSize: IntOrPair, options: MaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
-export function maxPool1d(input: Tensor, kernelSize: IntOrPair, options?: MaxPoolOptions): Tensor | [Tensor, Tensor];
-export function maxPool1d(input: Tensor, kernelSize: IntOrPair, options: MaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
+export function maxPool1d(input: Tensor, kernelSize: IntOrPair, ...args: MaxPoolArgs<false | undefined>): Tensor;
+export function maxPool1d(input: Tensor, kernelSize: IntOrPair, ...args: MaxPoolArgs<true>): [Tensor, Tensor];
+export function maxPool1d(input: Tensor, kernelSize: IntOrPair, ...args: MaxPoolArgs<boolean>): Tensor | [Tensor, Tensor];
+export function maxPool1d(input: Tensor, kernelSize: IntOrPair, ...rest: unknown[]): Tensor | [Tensor, Tensor] {
   const op = 'maxPool1d';
+  const options = mergeArgs<MaxPoolOptions>(op, MAX_POOL_ARGS, rest);
   const args: core.MaxPool1dOptions = {
     kernelSize: single(op, 'kernel_size', kernelSize, null)!,
     stride: single(op, 'stride', options.stride, null),
@@ -96,8 +121,12 @@ export function maxPool1d(input: Tensor, kernelSize: IntOrPair, options: MaxPool
   return core.maxPool1d(input, args);
 }
 
-/** 2-D average pooling of `[N, C, H, W]` (or `[C, H, W]`) over `kernelSize` windows. */
-export function avgPool2d(input: Tensor, kernelSize: IntOrPair, options: AvgPoolOptions = {}): Tensor {
+/**
+ * 2-D average pooling of `[N, C, H, W]` (or `[C, H, W]`) over `kernelSize` windows; `stride`,
+ * `padding`, `ceilMode`, `countIncludePad`, `divisorOverride` positionally in PyTorch's order or by name.
+ */
+export function avgPool2d(input: Tensor, kernelSize: IntOrPair, ...args: AvgPoolArgs): Tensor {
+  const options = mergeArgs<AvgPoolOptions>('avgPool2d', ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride'], args);
   return core.avgPool2d(input, {
     kernelSize,
     stride: options.stride ?? null,

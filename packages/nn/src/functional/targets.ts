@@ -14,6 +14,19 @@ export function scalarTypeName(dtype: string): string {
 }
 
 /**
+ * Throws PyTorch's `expected scalar type Float but found Double` unless `t` (a weight, bias or
+ * running statistic) has the input's dtype: PyTorch's kernels take no mixed dtypes there, and
+ * promoting instead would silently turn a float32 model's activations into float64.
+ */
+export function checkSameDtype(op: string, name: string, t: Tensor | null | undefined, input: Tensor): void {
+  if (t === null || t === undefined || t.dtype === input.dtype) return;
+  throw new Error(
+    `[${op}] expected scalar type ${scalarTypeName(input.dtype)} but found ${scalarTypeName(t.dtype)}: ` +
+      `${name} is ${t.dtype} but the input is ${input.dtype} (convert one, e.g. module.to('${input.dtype}'))`,
+  );
+}
+
+/**
  * Throws when `target` is not an integer tensor of class indices. PyTorch 1.13 accepts int64 (and
  * uint8); typetorch also accepts int32, which JavaScript code produces naturally.
  */

@@ -8,10 +8,10 @@
 import type { Tensor } from '@typetorch/core';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
-import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from '../init.js';
+import { mergeArgs, type OptionalArgs } from '../args.js';
 import { conv1d, conv2d, convTranspose2d } from '../functional/conv.js';
 import { pad } from '../functional/padding.js';
-import { checkSizeArg, emptyParam, type FactoryOptions } from './factory.js';
+import { checkSizeArg, emptyParam, resetAffineLayer, type FactoryOptions } from './factory.js';
 import { pyTuple } from './repr.js';
 
 /** How a convolution pads its input: PyTorch's `padding_mode`. */
@@ -50,6 +50,21 @@ export interface ConvTransposeLayerOptions extends FactoryOptions {
   /** Only `'zeros'` is supported, as in PyTorch. */
   paddingMode?: 'zeros';
 }
+
+/** PyTorch's optional arguments of `Conv1d` / `Conv2d`, in order (each positional or by name). */
+export type ConvLayerArgs = OptionalArgs<
+  [stride: number | readonly number[], padding: number | readonly number[] | 'same' | 'valid', dilation: number | readonly number[], groups: number, bias: boolean, paddingMode: PaddingMode],
+  ConvLayerOptions
+>;
+const CONV_ARGS = ['stride', 'padding', 'dilation', 'groups', 'bias', 'paddingMode'] as const;
+
+/** PyTorch's optional arguments of `ConvTranspose2d`, in order (each positional or by name). */
+export type ConvTransposeLayerArgs = OptionalArgs<
+  [stride: number | readonly number[], padding: number | readonly number[], outputPadding: number | readonly number[], groups: number, bias: boolean,
+    dilation: number | readonly number[], paddingMode: 'zeros'],
+  ConvTransposeLayerOptions
+>;
+const CONV_TRANSPOSE_ARGS = ['stride', 'padding', 'outputPadding', 'groups', 'bias', 'dilation', 'paddingMode'] as const;
 
 /** One number repeated `n` times, or a list of length `n` (PyTorch's `_single` / `_pair`). */
 function ntuple(op: string, name: string, value: number | readonly number[], n: number): number[] {
@@ -158,14 +173,7 @@ export abstract class _ConvNd extends Module {
 
   /** Re-draws the parameters: `kaimingUniform_(weight, a = √5)`, bias U(-1/√fanIn, 1/√fanIn). */
   resetParameters(): void {
-    kaimingUniform_(this.weight, { a: Math.sqrt(5) });
-    if (this.bias !== null) {
-      const [fanIn] = calculateFanInAndFanOut(this.weight);
-      if (fanIn !== 0) {
-        const bound = 1 / Math.sqrt(fanIn);
-        uniform_(this.bias, -bound, bound);
-      }
-    }
+    resetAffineLayer(this.weight, this.bias, 'skip');
   }
 
   /** `3, 6, kernel_size=(5, 5), stride=(1, 1)` plus the non-default options, as PyTorch prints it. */
@@ -216,9 +224,10 @@ export class Conv1d extends _ConvNd {
    * @param inChannels - channels of the input
    * @param outChannels - channels produced
    * @param kernelSize - the window length
-   * @param options - `stride`, `padding`, `dilation`, `groups`, `bias`, `paddingMode`, `dtype`, `device`
+   * @param args - `stride`, `padding`, `dilation`, `groups`, `bias`, `paddingMode` (positionally, in PyTorch's order, or by name), `dtype`, `device`
    */
-  constructor(inChannels: number, outChannels: number, kernelSize: number | readonly number[], options: ConvLayerOptions = {}) {
+  constructor(inChannels: number, outChannels: number, kernelSize: number | readonly number[], ...args: ConvLayerArgs) {
+    const options = mergeArgs<ConvLayerOptions>('Conv1d', CONV_ARGS, args);
     super({ inChannels, outChannels, kernelSize, dims: 1, transposed: false, options });
   }
 
@@ -241,6 +250,7 @@ export class Conv1d extends _ConvNd {
  * const conv = new nn.Conv2d(3, 6, 5);                      // as in PyTorch's CIFAR-10 tutorial
  * conv.call(torch.randn(4, 3, 32, 32)).shape;               // [4, 6, 28, 28]
  * new nn.Conv2d(3, 6, 3, { stride: 2, padding: 1, bias: false });
+ * new nn.Conv2d(3, 6, 3, 2, 1, { bias: false });            // the same, PyTorch's positional form
  * String(conv); // 'Conv2d(3, 6, kernel_size=(5, 5), stride=(1, 1))'
  * ```
  */
@@ -249,9 +259,10 @@ export class Conv2d extends _ConvNd {
    * @param inChannels - channels of the input
    * @param outChannels - channels produced
    * @param kernelSize - the window size (one number or `[kH, kW]`)
-   * @param options - `stride`, `padding`, `dilation`, `groups`, `bias`, `paddingMode`, `dtype`, `device`
+   * @param args - `stride`, `padding`, `dilation`, `groups`, `bias`, `paddingMode` (positionally, in PyTorch's order, or by name), `dtype`, `device`
    */
-  constructor(inChannels: number, outChannels: number, kernelSize: number | readonly number[], options: ConvLayerOptions = {}) {
+  constructor(inChannels: number, outChannels: number, kernelSize: number | readonly number[], ...args: ConvLayerArgs) {
+    const options = mergeArgs<ConvLayerOptions>('Conv2d', CONV_ARGS, args);
     super({ inChannels, outChannels, kernelSize, dims: 2, transposed: false, options });
   }
 
@@ -273,9 +284,10 @@ export class ConvTranspose2d extends _ConvNd {
    * @param inChannels - channels of the input
    * @param outChannels - channels produced
    * @param kernelSize - the window size (one number or `[kH, kW]`)
-   * @param options - `stride`, `padding`, `outputPadding`, `groups`, `bias`, `dilation`, `dtype`, `device`
+   * @param args - `stride`, `padding`, `outputPadding`, `groups`, `bias`, `dilation`, `paddingMode` (positionally, in PyTorch's order, or by name), `dtype`, `device`
    */
-  constructor(inChannels: number, outChannels: number, kernelSize: number | readonly number[], options: ConvTransposeLayerOptions = {}) {
+  constructor(inChannels: number, outChannels: number, kernelSize: number | readonly number[], ...args: ConvTransposeLayerArgs) {
+    const options = mergeArgs<ConvTransposeLayerOptions>('ConvTranspose2d', CONV_TRANSPOSE_ARGS, args);
     if ((options.paddingMode ?? 'zeros') !== 'zeros') throw new Error('[ConvTranspose2d] Only "zeros" padding mode is supported for ConvTranspose2d');
     super({ inChannels, outChannels, kernelSize, dims: 2, transposed: true, options });
   }

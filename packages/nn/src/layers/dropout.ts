@@ -5,23 +5,33 @@
  */
 import type { Tensor } from '@typetorch/core';
 import { Module } from '../module.js';
+import { mergeArgs, type OptionalArgs } from '../args.js';
 import { checkDropoutProbability, dropout, dropout2d } from '../functional/dropout.js';
 import { pyBool, pyNumber } from './repr.js';
 
-/** The probability and in-place flag shared by the dropout layers (PyTorch's `_DropoutNd`). */
+/** Options of {@link Dropout} and {@link Dropout2d}. */
+export interface DropoutLayerOptions {
+  /** The probability of an element (or channel) to be zeroed (default 0.5). */
+  p?: number;
+  /** Overwrite the input with the result (default false). */
+  inplace?: boolean;
+}
+
+/**
+ * The probability and in-place flag shared by the dropout layers (PyTorch's `_DropoutNd`), given
+ * positionally (`new nn.Dropout(0.2)`) or by name (`new nn.Dropout({ p: 0.2 })`).
+ */
 export abstract class _DropoutNd extends Module {
   /** The probability of an element (or channel) to be zeroed. */
   readonly p: number;
   /** Overwrite the input with the result. */
   readonly inplace: boolean;
 
-  /**
-   * @param name - the layer's name for error messages
-   * @param p - probability of an element (or channel) to be zeroed
-   * @param inplace - overwrite the input
-   */
-  constructor(name: string, p: number, inplace: boolean) {
+  /** @param args - `p` (default 0.5) and `inplace` (default false), positionally or by name */
+  constructor(...args: OptionalArgs<[p: number, inplace: boolean], DropoutLayerOptions>) {
     super();
+    const name = this._getName();
+    const { p = 0.5, inplace = false } = mergeArgs<DropoutLayerOptions>(name, ['p', 'inplace'], args);
     checkDropoutProbability(name, p);
     this.p = p;
     this.inplace = inplace;
@@ -39,13 +49,6 @@ export abstract class _DropoutNd extends Module {
  * (`torch.manualSeed`).
  */
 export class Dropout extends _DropoutNd {
-  /**
-   * @param p - probability of an element to be zeroed (default 0.5)
-   * @param inplace - overwrite the input (default false)
-   */
-  constructor(p = 0.5, inplace = false) {
-    super('Dropout', p, inplace);
-  }
 
   /** `dropout(input, p)` in training mode, else `input`. */
   forward(input: Tensor): Tensor {
@@ -58,13 +61,6 @@ export class Dropout extends _DropoutNd {
  * the rest by `1 / (1 - p)` (PyTorch's `nn.Dropout2d`); the identity in evaluation mode.
  */
 export class Dropout2d extends _DropoutNd {
-  /**
-   * @param p - probability of a channel to be zeroed (default 0.5)
-   * @param inplace - overwrite the input (default false)
-   */
-  constructor(p = 0.5, inplace = false) {
-    super('Dropout2d', p, inplace);
-  }
 
   /** `dropout2d(input, p)` in training mode, else `input`. */
   forward(input: Tensor): Tensor {

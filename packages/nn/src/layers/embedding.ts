@@ -6,6 +6,7 @@
 import type { Tensor } from '@typetorch/core';
 import { noGrad } from '@typetorch/core';
 import { Module } from '../module.js';
+import { mergeArgs, type OptionalArgs } from '../args.js';
 import { Parameter } from '../parameter.js';
 import { normal_ } from '../init.js';
 import { embedding, resolvePaddingIdx } from '../functional/embedding.js';
@@ -58,10 +59,14 @@ export class Embedding extends Module {
   /**
    * @param numEmbeddings - size of the dictionary
    * @param embeddingDim - size of each vector
-   * @param options - `paddingIdx`, `maxNorm`, `normType`, initial `weight`, `dtype`, `device`
+   * @param args - `paddingIdx`, `maxNorm`, `normType` (positionally, in PyTorch's order, or by name), initial `weight`, `dtype`, `device`
    */
-  constructor(numEmbeddings: number, embeddingDim: number, options: EmbeddingLayerOptions = {}) {
+  constructor(
+    numEmbeddings: number, embeddingDim: number,
+    ...args: OptionalArgs<[paddingIdx: number | null, maxNorm: number | null, normType: number], EmbeddingLayerOptions>
+  ) {
     super();
+    const options = mergeArgs<EmbeddingLayerOptions>('Embedding', ['paddingIdx', 'maxNorm', 'normType'], args);
     this.numEmbeddings = checkSizeArg('Embedding', 'num_embeddings', numEmbeddings);
     this.embeddingDim = checkSizeArg('Embedding', 'embedding_dim', embeddingDim);
     this.paddingIdx = resolvePaddingIdx('Embedding', options.paddingIdx, numEmbeddings);

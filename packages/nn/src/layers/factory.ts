@@ -4,6 +4,7 @@
  * @module
  */
 import { empty, type DType, type Tensor } from '@typetorch/core';
+import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from '../init.js';
 
 /** Where and in which dtype a layer creates its parameters and buffers. */
 export interface FactoryOptions {
@@ -27,4 +28,20 @@ export function checkSizeArg(op: string, name: string, value: unknown): number {
     throw new Error(`[${op}] ${name} must be a non-negative integer, got ${String(value)}`);
   }
   return value;
+}
+
+/**
+ * PyTorch's default initialisation of an affine layer (`Linear` and `_ConvNd`'s
+ * `reset_parameters`): `kaimingUniform_(weight, a = √5)`, then the bias from
+ * U(-1/√fanIn, 1/√fanIn). Without inputs (fanIn 0) PyTorch's Linear draws its bias from U(0, 0)
+ * (`'zero'`) while the convolutions leave it alone (`'skip'`); the difference shows in the
+ * random stream, so each keeps its own.
+ */
+export function resetAffineLayer(weight: Tensor, bias: Tensor | null, noFanInBias: 'zero' | 'skip'): void {
+  kaimingUniform_(weight, { a: Math.sqrt(5) });
+  if (bias === null) return;
+  const [fanIn] = calculateFanInAndFanOut(weight);
+  if (fanIn === 0 && noFanInBias === 'skip') return;
+  const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+  uniform_(bias, -bound, bound);
 }

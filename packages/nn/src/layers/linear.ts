@@ -5,10 +5,10 @@
  */
 import type { Tensor } from '@typetorch/core';
 import { Module } from '../module.js';
+import { mergeArgs, type OptionalArgs } from '../args.js';
 import { Parameter } from '../parameter.js';
-import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from '../init.js';
 import { linear } from '../functional/linear.js';
-import { checkSizeArg, emptyParam, type FactoryOptions } from './factory.js';
+import { checkSizeArg, emptyParam, resetAffineLayer, type FactoryOptions } from './factory.js';
 import { pyBool } from './repr.js';
 
 /** Options of {@link Linear}. */
@@ -42,10 +42,11 @@ export class Linear extends Module {
   /**
    * @param inFeatures - size of each input sample
    * @param outFeatures - size of each output sample
-   * @param options - `bias` (default true), `dtype`, `device`
+   * @param args - `bias` (default true; positionally, `new nn.Linear(2, 3, false)`, or by name), `dtype`, `device`
    */
-  constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
+  constructor(inFeatures: number, outFeatures: number, ...args: OptionalArgs<[bias: boolean], LinearOptions>) {
     super();
+    const options = mergeArgs<LinearOptions>('Linear', ['bias'], args);
     this.inFeatures = checkSizeArg('Linear', 'in_features', inFeatures);
     this.outFeatures = checkSizeArg('Linear', 'out_features', outFeatures);
     this.weight = new Parameter(emptyParam([outFeatures, inFeatures], options));
@@ -56,12 +57,7 @@ export class Linear extends Module {
 
   /** Re-draws the parameters from PyTorch's default distributions. */
   resetParameters(): void {
-    kaimingUniform_(this.weight, { a: Math.sqrt(5) });
-    if (this.bias !== null) {
-      const [fanIn] = calculateFanInAndFanOut(this.weight);
-      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-      uniform_(this.bias, -bound, bound);
-    }
+    resetAffineLayer(this.weight, this.bias, 'zero');
   }
 
   /** `input @ weight^T + bias`. */

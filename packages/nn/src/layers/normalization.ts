@@ -6,11 +6,27 @@
  */
 import { noGrad, ones, tensor, zeros, type Tensor } from '@typetorch/core';
 import { Module } from '../module.js';
+import { mergeArgs, type OptionalArgs } from '../args.js';
 import { Parameter } from '../parameter.js';
 import { ones_, zeros_ } from '../init.js';
 import { batchNorm, groupNorm, layerNorm } from '../functional/normalization.js';
 import { checkSizeArg, emptyParam, type FactoryOptions } from './factory.js';
 import { pyBool, pyNumber, pyTuple } from './repr.js';
+
+/**
+ * Registers a norm layer's `weight` (ones) and `bias` (zeros) parameters of `shape`, or both as
+ * null when the layer is not affine (PyTorch's `affine` / `elementwise_affine`).
+ */
+function registerAffine(layer: Module, shape: readonly number[], affine: boolean, options: FactoryOptions): void {
+  layer.registerParameter('weight', affine ? new Parameter(emptyParam(shape, options)) : null);
+  layer.registerParameter('bias', affine ? new Parameter(emptyParam(shape, options)) : null);
+}
+
+/** Sets a norm layer's `weight` to ones and `bias` to zeros (those it has). */
+function resetAffine(weight: Tensor | null, bias: Tensor | null): void {
+  if (weight !== null) ones_(weight);
+  if (bias !== null) zeros_(bias);
+}
 
 /** Options of {@link BatchNorm1d} and {@link BatchNorm2d}. */
 export interface BatchNormLayerOptions extends FactoryOptions {
@@ -48,22 +64,17 @@ export abstract class _BatchNorm extends Module {
 
   /**
    * @param numFeatures - the number of channels `C`
-   * @param options - `eps`, `momentum`, `affine`, `trackRunningStats`, `dtype`, `device`
+   * @param args - `eps`, `momentum`, `affine`, `trackRunningStats` (positionally, in PyTorch's order, or by name), `dtype`, `device`
    */
-  constructor(numFeatures: number, options: BatchNormLayerOptions = {}) {
+  constructor(numFeatures: number, ...args: OptionalArgs<[eps: number, momentum: number | null, affine: boolean, trackRunningStats: boolean], BatchNormLayerOptions>) {
     super();
+    const options = mergeArgs<BatchNormLayerOptions>(this._getName(), ['eps', 'momentum', 'affine', 'trackRunningStats'], args);
     this.numFeatures = checkSizeArg(this._getName(), 'num_features', numFeatures);
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
     this.affine = options.affine ?? true;
     this.trackRunningStats = options.trackRunningStats ?? true;
-    if (this.affine) {
-      this.weight = new Parameter(emptyParam([numFeatures], options));
-      this.bias = new Parameter(emptyParam([numFeatures], options));
-    } else {
-      this.registerParameter('weight', null);
-      this.registerParameter('bias', null);
-    }
+    registerAffine(this, [numFeatures], this.affine, options);
     const factory: FactoryOptions = {};
     if (options.dtype !== undefined) factory.dtype = options.dtype;
     if (options.device !== undefined) factory.device = options.device;
@@ -107,8 +118,7 @@ export abstract class _BatchNorm extends Module {
   /** Resets the running statistics and sets `weight` to ones and `bias` to zeros. */
   resetParameters(): void {
     this.resetRunningStats();
-    if (this.weight !== null) ones_(this.weight);
-    if (this.bias !== null) zeros_(this.bias);
+    resetAffine(this.weight, this.bias);
   }
 
   /** Throws unless the input has the dims this layer expects. */
@@ -209,27 +219,21 @@ export class LayerNorm extends Module {
 
   /**
    * @param normalizedShape - the trailing dims to normalise over (a number for the last dim)
-   * @param options - `eps`, `elementwiseAffine`, `dtype`, `device`
+   * @param args - `eps`, `elementwiseAffine` (positionally, in PyTorch's order, or by name), `dtype`, `device`
    */
-  constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
+  constructor(normalizedShape: number | readonly number[], ...args: OptionalArgs<[eps: number, elementwiseAffine: boolean], LayerNormOptions>) {
     super();
+    const options = mergeArgs<LayerNormOptions>('LayerNorm', ['eps', 'elementwiseAffine'], args);
     this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
     this.eps = options.eps ?? 1e-5;
     this.elementwiseAffine = options.elementwiseAffine ?? true;
-    if (this.elementwiseAffine) {
-      this.weight = new Parameter(emptyParam(this.normalizedShape, options));
-      this.bias = new Parameter(emptyParam(this.normalizedShape, options));
-    } else {
-      this.registerParameter('weight', null);
-      this.registerParameter('bias', null);
-    }
+    registerAffine(this, this.normalizedShape, this.elementwiseAffine, options);
     this.resetParameters();
   }
 
   /** Sets `weight` to ones and `bias` to zeros. */
   resetParameters(): void {
-    if (this.weight !== null) ones_(this.weight);
-    if (this.bias !== null) zeros_(this.bias);
+    resetAffine(this.weight, this.bias);
   }
 
   /** `layerNorm(input, normalizedShape, weight, bias, eps)`. */
@@ -272,29 +276,23 @@ export class GroupNorm extends Module {
   /**
    * @param numGroups - the number of groups (must divide `numChannels`)
    * @param numChannels - the number of channels `C`
-   * @param options - `eps`, `affine`, `dtype`, `device`
+   * @param args - `eps`, `affine` (positionally, in PyTorch's order, or by name), `dtype`, `device`
    */
-  constructor(numGroups: number, numChannels: number, options: GroupNormOptions = {}) {
+  constructor(numGroups: number, numChannels: number, ...args: OptionalArgs<[eps: number, affine: boolean], GroupNormOptions>) {
     super();
+    const options = mergeArgs<GroupNormOptions>('GroupNorm', ['eps', 'affine'], args);
     if (!(numGroups > 0) || numChannels % numGroups !== 0) throw new Error('[GroupNorm] num_channels must be divisible by num_groups');
     this.numGroups = numGroups;
     this.numChannels = numChannels;
     this.eps = options.eps ?? 1e-5;
     this.affine = options.affine ?? true;
-    if (this.affine) {
-      this.weight = new Parameter(emptyParam([numChannels], options));
-      this.bias = new Parameter(emptyParam([numChannels], options));
-    } else {
-      this.registerParameter('weight', null);
-      this.registerParameter('bias', null);
-    }
+    registerAffine(this, [numChannels], this.affine, options);
     this.resetParameters();
   }
 
   /** Sets `weight` to ones and `bias` to zeros. */
   resetParameters(): void {
-    if (this.weight !== null) ones_(this.weight);
-    if (this.bias !== null) zeros_(this.bias);
+    resetAffine(this.weight, this.bias);
   }
 
   /** `groupNorm(input, numGroups, weight, bias, eps)`. */

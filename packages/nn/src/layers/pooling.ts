@@ -6,6 +6,7 @@
  */
 import type { Tensor } from '@typetorch/core';
 import { Module } from '../module.js';
+import { mergeArgs, type OptionalArgs } from '../args.js';
 import { adaptiveAvgPool2d, avgPool2d, maxPool1d, maxPool2d, type AdaptiveSize, type IntOrPair } from '../functional/pooling.js';
 import { pyBool, pyIntOrTuple } from './repr.js';
 
@@ -40,14 +41,15 @@ export interface AvgPoolLayerOptions {
 /** What a max pooling layer returns: the values, or `[values, indices]` with `returnIndices`. */
 export type MaxPoolResult<R extends boolean> = R extends true ? [Tensor, Tensor] : Tensor;
 
-/** A stride argument: a size, or an options object (PyTorch's positional `stride` or the keyword form). */
-function splitStride<O extends { stride?: IntOrPair | null }>(strideOrOptions: IntOrPair | null | O | undefined, options: O | undefined): O {
-  if (strideOrOptions === undefined || strideOrOptions === null || typeof strideOrOptions === 'number' || Array.isArray(strideOrOptions)) {
-    const rest = (options ?? {}) as O;
-    return strideOrOptions === undefined ? rest : { ...rest, stride: strideOrOptions as IntOrPair | null };
-  }
-  return strideOrOptions as O;
-}
+/** PyTorch's optional arguments of `MaxPool1d` / `MaxPool2d`, in order (each positional or by name). */
+export type MaxPoolLayerArgs<R extends boolean> = OptionalArgs<
+  [stride: IntOrPair | null, padding: IntOrPair, dilation: IntOrPair, returnIndices: R, ceilMode: boolean], MaxPoolLayerOptions<R>
+>;
+
+/** PyTorch's optional arguments of `AvgPool2d`, in order (each positional or by name). */
+export type AvgPoolLayerArgs = OptionalArgs<
+  [stride: IntOrPair | null, padding: IntOrPair, ceilMode: boolean, countIncludePad: boolean, divisorOverride: number | null], AvgPoolLayerOptions
+>;
 
 function copySize(v: IntOrPair): IntOrPair {
   return typeof v === 'number' ? v : [...v];
@@ -70,10 +72,11 @@ export abstract class _MaxPoolNd<R extends boolean = false> extends Module {
 
   /**
    * @param kernelSize - the window size
-   * @param options - `stride`, `padding`, `dilation`, `returnIndices`, `ceilMode`
+   * @param args - `stride`, `padding`, `dilation`, `returnIndices`, `ceilMode`, positionally (in PyTorch's order) or by name
    */
-  constructor(kernelSize: IntOrPair, options: MaxPoolLayerOptions<R>) {
+  constructor(kernelSize: IntOrPair, ...args: MaxPoolLayerArgs<R>) {
     super();
+    const options = mergeArgs<MaxPoolLayerOptions<R>>(this._getName(), ['stride', 'padding', 'dilation', 'returnIndices', 'ceilMode'], args);
     this.kernelSize = copySize(kernelSize);
     this.stride = copySize(options.stride ?? kernelSize);
     this.padding = copySize(options.padding ?? 0);
@@ -91,18 +94,9 @@ export abstract class _MaxPoolNd<R extends boolean = false> extends Module {
 
 /**
  * 1-D max pooling over `[N, C, L]` (or `[C, L]`) inputs (PyTorch's `nn.MaxPool1d`):
- * `new nn.MaxPool1d(kernelSize, stride?)` or `new nn.MaxPool1d(kernelSize, { stride, padding, ... })`.
+ * `new nn.MaxPool1d(kernelSize, stride?, padding?, ...)` or `new nn.MaxPool1d(kernelSize, { stride, padding, ... })`.
  */
 export class MaxPool1d<R extends boolean = false> extends _MaxPoolNd<R> {
-  /**
-   * @param kernelSize - the window length
-   * @param strideOrOptions - the stride (default: the kernel size), or the options
-   * @param options - `padding`, `dilation`, `returnIndices`, `ceilMode` (when the stride is positional)
-   */
-  constructor(kernelSize: IntOrPair, strideOrOptions?: IntOrPair | null | MaxPoolLayerOptions<R>, options?: MaxPoolLayerOptions<R>) {
-    super(kernelSize, splitStride(strideOrOptions, options));
-  }
-
   /** The pooled values, or `[values, indices]` with `returnIndices`. */
   forward(input: Tensor): MaxPoolResult<R> {
     const { stride, padding, dilation, ceilMode, returnIndices } = this;
@@ -112,7 +106,7 @@ export class MaxPool1d<R extends boolean = false> extends _MaxPoolNd<R> {
 
 /**
  * 2-D max pooling over `[N, C, H, W]` (or `[C, H, W]`) inputs (PyTorch's `nn.MaxPool2d`):
- * `new nn.MaxPool2d(2, 2)` (kernel size, stride) or `new nn.MaxPool2d(3, { stride: 2, padding: 1 })`.
+ * `new nn.MaxPool2d(2, 2)` (kernel size, stride), `new nn.MaxPool2d(3, 2, 1)` or `new nn.MaxPool2d(3, { stride: 2, padding: 1 })`.
  * With `returnIndices: true`, `call` returns `[values, indices]`.
  *
  * @example
@@ -123,15 +117,6 @@ export class MaxPool1d<R extends boolean = false> extends _MaxPoolNd<R> {
  * ```
  */
 export class MaxPool2d<R extends boolean = false> extends _MaxPoolNd<R> {
-  /**
-   * @param kernelSize - the window size (one number or `[kH, kW]`)
-   * @param strideOrOptions - the stride (default: the kernel size), or the options
-   * @param options - `padding`, `dilation`, `returnIndices`, `ceilMode` (when the stride is positional)
-   */
-  constructor(kernelSize: IntOrPair, strideOrOptions?: IntOrPair | null | MaxPoolLayerOptions<R>, options?: MaxPoolLayerOptions<R>) {
-    super(kernelSize, splitStride(strideOrOptions, options));
-  }
-
   /** The pooled values, or `[values, indices]` with `returnIndices`. */
   forward(input: Tensor): MaxPoolResult<R> {
     const { stride, padding, dilation, ceilMode, returnIndices } = this;
@@ -141,7 +126,7 @@ export class MaxPool2d<R extends boolean = false> extends _MaxPoolNd<R> {
 
 /**
  * 2-D average pooling over `[N, C, H, W]` (or `[C, H, W]`) inputs (PyTorch's `nn.AvgPool2d`):
- * `new nn.AvgPool2d(kernelSize, stride?)` or with an options object.
+ * `new nn.AvgPool2d(kernelSize, stride?, padding?, ...)` or `new nn.AvgPool2d(kernelSize, { stride, padding, ... })`.
  */
 export class AvgPool2d extends Module {
   /** The window size, as given. */
@@ -159,12 +144,12 @@ export class AvgPool2d extends Module {
 
   /**
    * @param kernelSize - the window size (one number or `[kH, kW]`)
-   * @param strideOrOptions - the stride (default: the kernel size), or the options
-   * @param options - `padding`, `ceilMode`, `countIncludePad`, `divisorOverride` (when the stride is positional)
+   * @param args - `stride` (default: the kernel size), `padding`, `ceilMode`, `countIncludePad`, `divisorOverride`,
+   *   positionally (in PyTorch's order) or by name
    */
-  constructor(kernelSize: IntOrPair, strideOrOptions?: IntOrPair | null | AvgPoolLayerOptions, options?: AvgPoolLayerOptions) {
+  constructor(kernelSize: IntOrPair, ...args: AvgPoolLayerArgs) {
     super();
-    const o = splitStride(strideOrOptions, options);
+    const o = mergeArgs<AvgPoolLayerOptions>('AvgPool2d', ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride'], args);
     this.kernelSize = copySize(kernelSize);
     this.stride = copySize(o.stride ?? kernelSize);
     this.padding = copySize(o.padding ?? 0);

@@ -5,21 +5,31 @@
  */
 import type { Tensor } from '@typetorch/core';
 import { Module } from '../module.js';
+import { mergeArgs, type OptionalArgs } from '../args.js';
 import { pyTuple } from './repr.js';
 
-/** Flattens dims `startDim..endDim` into one (PyTorch's `nn.Flatten`; defaults 1 and -1, keeping the batch dim). */
+/** Options of {@link Flatten}. */
+export interface FlattenOptions {
+  /** First dim to flatten (default 1). */
+  startDim?: number;
+  /** Last dim to flatten (default -1). */
+  endDim?: number;
+}
+
+/**
+ * Flattens dims `startDim..endDim` into one (PyTorch's `nn.Flatten`; defaults 1 and -1, keeping
+ * the batch dim): `new nn.Flatten(0)` or `new nn.Flatten({ startDim: 0 })`.
+ */
 export class Flatten extends Module {
   /** First dim to flatten. */
   readonly startDim: number;
   /** Last dim to flatten. */
   readonly endDim: number;
 
-  /**
-   * @param startDim - first dim to flatten (default 1)
-   * @param endDim - last dim to flatten (default -1)
-   */
-  constructor(startDim = 1, endDim = -1) {
+  /** @param args - `startDim` (default 1), `endDim` (default -1), positionally or by name */
+  constructor(...args: OptionalArgs<[startDim: number, endDim: number], FlattenOptions>) {
     super();
+    const { startDim = 1, endDim = -1 } = mergeArgs<FlattenOptions>('Flatten', ['startDim', 'endDim'], args);
     this.startDim = startDim;
     this.endDim = endDim;
   }

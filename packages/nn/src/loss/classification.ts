@@ -7,7 +7,19 @@ import type { Tensor } from '@typetorch/core';
 import { crossEntropy, nllLoss } from '../functional/loss-classification.js';
 import { binaryCrossEntropy, binaryCrossEntropyWithLogits, klDiv } from '../functional/loss-binary.js';
 import type { Reduction } from '../functional/reduction.js';
+import { mergeArgs, type OptionalArgs } from '../args.js';
 import { _Loss, _WeightedLoss, type WeightedLossOptions } from './loss.js';
+
+/**
+ * The constructor arguments of the weighted losses: the class `weight` positionally
+ * (`new nn.CrossEntropyLoss(w)`) or by name, the other options by name (PyTorch's next positional
+ * parameter is the deprecated `size_average`).
+ */
+export type WeightedLossArgs<O extends WeightedLossOptions> = OptionalArgs<[weight: Tensor | null], O>;
+
+function weightedOptions<O extends WeightedLossOptions>(op: string, args: readonly unknown[]): O {
+  return mergeArgs<O>(op, ['weight'], args);
+}
 
 /** Options of {@link NLLLoss}. */
 export interface NLLLossLayerOptions extends WeightedLossOptions {
@@ -52,8 +64,9 @@ export class CrossEntropyLoss extends _WeightedLoss {
   /** The amount of label smoothing. */
   labelSmoothing: number;
 
-  /** @param options - `weight`, `ignoreIndex` (default -100), `reduction`, `labelSmoothing` (default 0) */
-  constructor(options: CrossEntropyLossLayerOptions = {}) {
+  /** @param args - `weight` (positionally or by name), `ignoreIndex` (default -100), `reduction`, `labelSmoothing` (default 0) */
+  constructor(...args: WeightedLossArgs<CrossEntropyLossLayerOptions>) {
+    const options = weightedOptions<CrossEntropyLossLayerOptions>('CrossEntropyLoss', args);
     super(options.weight, options.reduction);
     this.ignoreIndex = options.ignoreIndex ?? -100;
     this.labelSmoothing = options.labelSmoothing ?? 0;
@@ -72,8 +85,9 @@ export class NLLLoss extends _WeightedLoss {
   /** The ignored target value. */
   ignoreIndex: number;
 
-  /** @param options - `weight`, `ignoreIndex` (default -100), `reduction` */
-  constructor(options: NLLLossLayerOptions = {}) {
+  /** @param args - `weight` (positionally or by name), `ignoreIndex` (default -100), `reduction` */
+  constructor(...args: WeightedLossArgs<NLLLossLayerOptions>) {
+    const options = weightedOptions<NLLLossLayerOptions>('NLLLoss', args);
     super(options.weight, options.reduction);
     this.ignoreIndex = options.ignoreIndex ?? -100;
   }
@@ -86,8 +100,9 @@ export class NLLLoss extends _WeightedLoss {
 
 /** Binary cross entropy between probabilities and targets (PyTorch's `nn.BCELoss`). */
 export class BCELoss extends _WeightedLoss {
-  /** @param options - `weight`, `reduction` */
-  constructor(options: WeightedLossOptions = {}) {
+  /** @param args - `weight` (positionally or by name), `reduction` */
+  constructor(...args: WeightedLossArgs<WeightedLossOptions>) {
+    const options = weightedOptions<WeightedLossOptions>('BCELoss', args);
     super(options.weight, options.reduction);
   }
 
@@ -102,8 +117,9 @@ export class BCELoss extends _WeightedLoss {
  * `weight` and `posWeight` (buffers `weight` and `pos_weight`).
  */
 export class BCEWithLogitsLoss extends _WeightedLoss {
-  /** @param options - `weight`, `reduction`, `posWeight` */
-  constructor(options: BCEWithLogitsLossLayerOptions = {}) {
+  /** @param args - `weight` (positionally or by name), `reduction`, `posWeight` */
+  constructor(...args: WeightedLossArgs<BCEWithLogitsLossLayerOptions>) {
+    const options = weightedOptions<BCEWithLogitsLossLayerOptions>('BCEWithLogitsLoss', args);
     super(options.weight, options.reduction);
     this.registerBuffer('pos_weight', options.posWeight ?? null);
   }
@@ -124,7 +140,10 @@ export class KLDivLoss extends _Loss {
   /** Whether the target holds log-probabilities. */
   logTarget: boolean;
 
-  /** @param options - `reduction` (`'batchmean'` gives the true KL divergence), `logTarget` */
+  /**
+   * @param options - `reduction` (`'batchmean'` gives the true KL divergence), `logTarget`; by name only,
+   *   since PyTorch's first positional parameter is the deprecated `size_average`
+   */
   constructor(options: KLDivLossLayerOptions = {}) {
     super(options.reduction, ['mean', 'batchmean', 'sum', 'none']);
     this.logTarget = options.logTarget ?? false;

@@ -6,6 +6,7 @@
 import type { Tensor } from '@typetorch/core';
 import { huberLoss, l1Loss, mseLoss, smoothL1Loss } from '../functional/loss-regression.js';
 import type { Reduction } from '../functional/reduction.js';
+import { mergeArgs, type OptionalArgs } from '../args.js';
 import { _Loss, type LossOptions } from './loss.js';
 
 /** Options of {@link SmoothL1Loss}. */
@@ -30,7 +31,7 @@ export interface HuberLossLayerOptions extends LossOptions {
  * ```
  */
 export class MSELoss extends _Loss {
-  /** @param options - `reduction` */
+  /** @param options - `reduction`, by name only (PyTorch's first positional parameter is the deprecated `size_average`) */
   constructor(options: LossOptions = {}) {
     super(options.reduction);
   }
@@ -43,7 +44,7 @@ export class MSELoss extends _Loss {
 
 /** Mean absolute error `|input - target|` (PyTorch's `nn.L1Loss`). */
 export class L1Loss extends _Loss {
-  /** @param options - `reduction` */
+  /** @param options - `reduction`, by name only (PyTorch's first positional parameter is the deprecated `size_average`) */
   constructor(options: LossOptions = {}) {
     super(options.reduction);
   }
@@ -59,7 +60,7 @@ export class SmoothL1Loss extends _Loss {
   /** The threshold between the quadratic and linear parts. */
   beta: number;
 
-  /** @param options - `reduction`, `beta` (default 1) */
+  /** @param options - `reduction`, `beta` (default 1), by name only (PyTorch's first positional parameter is the deprecated `size_average`) */
   constructor(options: SmoothL1LossLayerOptions = {}) {
     super(options.reduction);
     this.beta = options.beta ?? 1;
@@ -71,13 +72,17 @@ export class SmoothL1Loss extends _Loss {
   }
 }
 
-/** Huber loss: quadratic below `delta`, linear (slope delta) above (PyTorch's `nn.HuberLoss`). */
+/**
+ * Huber loss: quadratic below `delta`, linear (slope delta) above (PyTorch's `nn.HuberLoss`):
+ * `new nn.HuberLoss('sum', 0.5)` or `new nn.HuberLoss({ reduction: 'sum', delta: 0.5 })`.
+ */
 export class HuberLoss extends _Loss {
   /** The threshold between the quadratic and linear parts. */
   delta: number;
 
-  /** @param options - `reduction`, `delta` (default 1) */
-  constructor(options: HuberLossLayerOptions = {}) {
+  /** @param args - `reduction`, `delta` (default 1), positionally (PyTorch's order) or by name */
+  constructor(...args: OptionalArgs<[reduction: Reduction, delta: number], HuberLossLayerOptions>) {
+    const options = mergeArgs<HuberLossLayerOptions>('HuberLoss', ['reduction', 'delta'], args);
     super(options.reduction);
     this.delta = options.delta ?? 1;
   }
