@@ -59,7 +59,10 @@ export function passGenerator(generator: Generator | undefined): Generator {
 /** Visits `0 .. n-1` in order. */
 export class SequentialSampler extends Sampler<number> {
   /** Samples the indices of `dataSource`. */
-  constructor(readonly dataSource: Sized) {
+  constructor(
+    /** The dataset (or anything with a length) whose indices are sampled. */
+    readonly dataSource: Sized,
+  ) {
     super();
   }
 
@@ -95,7 +98,11 @@ export class RandomSampler extends Sampler<number> {
   private readonly requestedSamples: number | undefined;
 
   /** Samples the indices of `dataSource` randomly. */
-  constructor(readonly dataSource: Sized, options: RandomSamplerOptions = {}) {
+  constructor(
+    /** The dataset (or anything with a length) whose indices are sampled. */
+    readonly dataSource: Sized,
+    options: RandomSamplerOptions = {},
+  ) {
     super();
     const op = 'RandomSampler';
     this.replacement = checkBool(op, 'replacement', options.replacement ?? false);
@@ -205,7 +212,12 @@ export class BatchSampler extends Sampler<number[]> {
   readonly dropLast: boolean;
 
   /** Batches `sampler`'s indices. */
-  constructor(readonly sampler: Iterable<number> & Sized, batchSize: number, dropLast: boolean) {
+  constructor(
+    /** The sampler whose indices are grouped into batches. */
+    readonly sampler: Iterable<number> & Sized,
+    batchSize: number,
+    dropLast: boolean,
+  ) {
     super();
     this.batchSize = checkPositiveInt('BatchSampler', 'batchSize', batchSize);
     this.dropLast = checkBool('BatchSampler', 'dropLast', dropLast);

@@ -32,12 +32,36 @@ export interface EncodedTensor {
  *   `Subset` and `ConcatDataset` return from `workerSpec()`.
  */
 export type WorkerDatasetSpec =
-  | { readonly module: string; readonly export?: string; readonly args?: readonly unknown[] }
-  | { readonly kind: 'tensors'; readonly tensors: readonly EncodedTensor[] }
-  | { readonly kind: 'subset'; readonly dataset: WorkerDatasetSpec; readonly indices: readonly number[] }
-  | { readonly kind: 'concat'; readonly datasets: readonly WorkerDatasetSpec[] };
+  | {
+      /** URL or path of the module that exports the dataset class. */
+      readonly module: string;
+      /** The export's name (default `'default'`). */
+      readonly export?: string;
+      /** Constructor arguments (structured-clonable). */
+      readonly args?: readonly unknown[];
+    }
+  | {
+      /** A TensorDataset's tensors, shared with the workers. */
+      readonly kind: 'tensors';
+      /** The tensors, encoded. */
+      readonly tensors: readonly EncodedTensor[];
+    }
+  | {
+      /** A Subset of another dataset. */
+      readonly kind: 'subset';
+      /** The underlying dataset's spec. */
+      readonly dataset: WorkerDatasetSpec;
+      /** The subset's indices into it. */
+      readonly indices: readonly number[];
+    }
+  | {
+      /** A ConcatDataset. */
+      readonly kind: 'concat';
+      /** The specs of the concatenated datasets. */
+      readonly datasets: readonly WorkerDatasetSpec[];
+    };
 
-/** A worker's reply to a batch request. */
+/** @internal A worker's reply to a batch request. */
 export type WorkerReply =
   | { readonly type: 'batch'; readonly id: number; readonly samples: unknown[] }
   | { readonly type: 'error'; readonly id: number; readonly index: number | null; readonly message: string; readonly stack?: string };

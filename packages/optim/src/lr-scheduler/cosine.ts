@@ -58,5 +58,6 @@ export class CosineAnnealingLR extends LRScheduler {
     return this.baseLrs.map((base) => this.etaMin + ((base - this.etaMin) * (1 + Math.cos((Math.PI * this.lastEpoch) / this.TMax))) / 2);
   }
 
+  /** @internal State-dict keys (PyTorch's) and the properties they hold. */
   protected override readonly _stateKeys = { T_max: 'TMax', eta_min: 'etaMin' };
 }

@@ -54,5 +54,6 @@ export class LinearLR extends LRScheduler {
     return this.baseLrs.map((lr) => lr * (s + ((e - s) * Math.min(n, t)) / n));
   }
 
+  /** @internal State-dict keys (PyTorch's) and the properties they hold. */
   protected override readonly _stateKeys = { start_factor: 'startFactor', end_factor: 'endFactor', total_iters: 'totalIters' };
 }

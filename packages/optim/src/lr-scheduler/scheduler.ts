@@ -136,6 +136,7 @@ export abstract class LRScheduler {
    * (`{ T_max: 'TMax', eta_min: 'etaMin' }`), in PyTorch's attribute order. The default
    * {@link LRScheduler._ownState} and {@link LRScheduler._loadOwnState} save and restore exactly these.
    */
+  /** @internal State-dict keys (PyTorch's) and the properties they hold, for subclasses' own state. */
   protected readonly _stateKeys: Readonly<Record<string, string>> = {};
 
   /** The scheduler's own entries of the state dict, before the common ones (PyTorch's attribute order). */

@@ -49,6 +49,7 @@ export class StepLR extends LRScheduler {
     return this.baseLrs.map((lr) => lr * this.gamma ** Math.floor(this.lastEpoch / this.stepSize));
   }
 
+  /** @internal State-dict keys (PyTorch's) and the properties they hold. */
   protected override readonly _stateKeys = { step_size: 'stepSize', gamma: 'gamma' };
 }
 
@@ -135,5 +136,6 @@ export class ExponentialLR extends LRScheduler {
     return this.baseLrs.map((lr) => lr * this.gamma ** this.lastEpoch);
   }
 
+  /** @internal State-dict keys (PyTorch's) and the properties they hold. */
   protected override readonly _stateKeys = { gamma: 'gamma' };
 }

@@ -28,7 +28,12 @@ export interface CIFARLoadOptions extends VisionDatasetOptions {
   /** The archive's URL for `download` (default: the official one of the chosen format). */
   readonly url?: string;
   /** Replaces MD5s of the default table: `archive` and per-file ones keyed by file name (fixtures, mirrors). */
-  readonly md5s?: { readonly archive?: string; readonly files?: Readonly<Record<string, string>> };
+  readonly md5s?: {
+    /** MD5 of the downloaded archive. */
+    readonly archive?: string;
+    /** MD5 per extracted file name (or `folder/name`). */
+    readonly files?: Readonly<Record<string, string>>;
+  };
   /** Download progress (default `'auto'`: a bar on a terminal, plain lines otherwise). */
   readonly progress?: ProgressMode;
 }

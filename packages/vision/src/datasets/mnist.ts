@@ -75,11 +75,19 @@ async function findFile(n: NodeModules, folders: readonly string[], name: string
   return undefined;
 }
 
+/** The contents of an IDX file. */
+export interface IdxArray {
+  /** The dimensions from the header. */
+  shape: number[];
+  /** The unsigned bytes, row-major. */
+  data: Uint8Array;
+}
+
 /**
  * Parses an IDX file (the MNIST format): magic `0 0 type ndim`, `ndim` big-endian uint32 sizes,
  * then the data. Only unsigned bytes (type 0x08) are used by MNIST.
  */
-export function parseIdx(op: string, bytes: Uint8Array, file: string): { shape: number[]; data: Uint8Array } {
+export function parseIdx(op: string, bytes: Uint8Array, file: string): IdxArray {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) throw new Error(`[${op}] ${file} is not an IDX file (bad magic number)`);
   if (bytes[2] !== 0x08) throw new Error(`[${op}] ${file}: IDX element type 0x${bytes[2].toString(16)} is not unsigned bytes`);
