@@ -34,13 +34,23 @@ export interface DataLoaderOptions<T, B> {
   generator?: Generator;
   /**
    * Worker threads that call `get()` (default 0: the main thread does). Each worker builds its own
-   * copy of the dataset from `workerDataset` or the dataset's `workerSpec()`. Node only for now.
+   * copy of the dataset from `workerDataset` or the dataset's `workerSpec()`. Node's
+   * `worker_threads` in Node; Web Workers (`globalThis.Worker`) in browsers and Deno.
    */
   numWorkers?: number;
   /** Batches each worker works on ahead (default 2; only with `numWorkers > 0`). */
   prefetchFactor?: number;
   /** How a worker builds the dataset, when the dataset's own `workerSpec()` does not say. */
   workerDataset?: WorkerDatasetSpec;
+  /**
+   * Module URLs each worker imports, in order, before it builds the dataset: with Web Workers,
+   * where bare specifiers such as `'@typetorch/core'` do not resolve (workers see no import map),
+   * the URLs of core and the CPU backend, e.g. `[coreUrl, cpuBackendUrl]`, so that the dataset
+   * module, importing core from the same URL, gets a registered backend. Default: none in Node;
+   * with Web Workers, `@typetorch/core` and `@typetorch/backend-cpu` where `import.meta.resolve`
+   * can resolve them, else none (the dataset module then has to import them itself).
+   */
+  workerImports?: readonly string[];
   /**
    * Keep the worker threads between passes (default false: each pass starts and stops its own).
    * They are unref'd, so they never keep the process alive; {@link DataLoader.close} stops them.
@@ -86,6 +96,8 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
   readonly collateFn: ((batch: T[]) => B) | undefined;
   /** Whether worker threads are kept between passes. */
   readonly persistentWorkers: boolean;
+  /** The module URLs each worker imports before the dataset ({@link DataLoaderOptions.workerImports}), if given. */
+  readonly workerImports: readonly string[] | undefined;
   private readonly workerDataset: WorkerDatasetSpec | undefined;
   private persistentPool: Promise<WorkerPool> | undefined;
 
@@ -149,6 +161,11 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
     this.generator = options.generator;
     this.collateFn = options.collateFn;
     this.workerDataset = options.workerDataset;
+    const workerImports = options.workerImports;
+    if (workerImports !== undefined && (!Array.isArray(workerImports) || !workerImports.every((u) => typeof u === 'string'))) {
+      fail('workerImports should be an array of module URLs (strings)');
+    }
+    this.workerImports = workerImports === undefined ? undefined : [...workerImports];
     this.persistentWorkers = persistentWorkers;
   }
 
@@ -225,7 +242,7 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
   private startPool(baseSeed: number): Promise<WorkerPool> {
     const describe = this.dataset.constructor.name;
     return new Promise<WorkerDatasetSpec>((resolve) => resolve(this.workerSpec()))
-      .then((spec) => WorkerPool.start({ spec, numWorkers: this.numWorkers, baseSeed, describe }));
+      .then((spec) => WorkerPool.start({ spec, numWorkers: this.numWorkers, baseSeed, describe, imports: this.workerImports }));
   }
 
   private async *iterateWorkers(requests: Iterator<readonly number[]>, baseSeed: number): AsyncGenerator<B> {

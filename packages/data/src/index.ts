@@ -1,6 +1,6 @@
 /**
  * `@typetorch/data`: PyTorch's `torch.utils.data` for typetorch — datasets, samplers and the
- * DataLoader (async iteration, default collate, worker threads in Node).
+ * DataLoader (async iteration, default collate, worker threads in Node and Web Workers in browsers).
  *
  * ```ts
  * import * as torch from 'typetorch';

@@ -63,8 +63,26 @@ export type WorkerDatasetSpec =
 
 /** @internal A worker's reply to a batch request. */
 export type WorkerReply =
-  | { readonly type: 'batch'; readonly id: number; readonly samples: unknown[] }
-  | { readonly type: 'error'; readonly id: number; readonly index: number | null; readonly message: string; readonly stack?: string };
+  | {
+      /** The samples were fetched. */
+      readonly type: 'batch';
+      /** The request's id. */
+      readonly id: number;
+      /** The samples, in the request's order (tensors encoded). */
+      readonly samples: unknown[];
+    }
+  | {
+      /** Building the dataset or a `get()` threw. */
+      readonly type: 'error';
+      /** The request's id. */
+      readonly id: number;
+      /** The sample index whose `get()` threw, or `null` when the dataset could not be built. */
+      readonly index: number | null;
+      /** The error's message. */
+      readonly message: string;
+      /** The error's stack, when it has one. */
+      readonly stack?: string;
+    };
 
 /** A request to a worker: fetch the samples at `indices`. */
 export interface WorkerRequest {

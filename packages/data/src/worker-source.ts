@@ -1,26 +1,118 @@
 /**
- * The source of a DataLoader worker thread, as a string: Node runs it with `new Worker(source,
- * { eval: true })`, so no separate file has to be found (or bundled) at run time. It needs no
- * typetorch import of its own: the dataset's module brings its own, and tensors are recognised by
- * shape (`dtype`, `shape`, `dataSync`) and sent back as typed arrays.
+ * The program of a DataLoader worker, as a string, generated for one host API:
  *
- * Protocol: the worker builds its dataset from `workerData.spec`; each message `{ id, indices }`
- * is answered by `{ type: 'batch', id, samples }` or, when `get` throws,
+ * - `'node'`: CommonJS that Node runs with `new Worker(source, { eval: true })` from
+ *   `node:worker_threads`; its start data comes as `workerData`.
+ * - `'web'`: an ES module that a Web Worker runs from a Blob URL
+ *   (`new Worker(url, { type: 'module' })`, browsers and Deno); its start data comes as the first
+ *   message, `{ type: 'init', ... }`.
+ *
+ * Either way no separate file has to be found (or bundled) at run time, and everything but the
+ * few host-specific lines (how messages come and go, how a path becomes a URL) is the same code.
+ * The program needs no typetorch import of its own: the dataset's module (and the `imports` of the
+ * start data, imported first) bring their own, and tensors are recognised by shape (`dtype`,
+ * `shape`, `dataSync`) and sent back as typed arrays, their buffers transferred.
+ *
+ * Protocol: the worker builds its dataset from the start data's `spec`; each message
+ * `{ id, indices }` is answered by `{ type: 'batch', id, samples }` or, when `get` throws,
  * `{ type: 'error', id, index, message, stack }` (index `null`: the dataset could not be built).
  *
  * @module
  */
 import { TENSOR_TAG } from './worker-protocol.js';
 
-/** The worker thread's program (CommonJS, evaluated by `node:worker_threads`). */
-export const NODE_WORKER_SOURCE = String.raw`
+/** Which worker API a worker program is written for: Node's `worker_threads` or Web Workers. */
+export type WorkerHostKind = 'node' | 'web';
+
+/**
+ * What a worker starts from: `workerData` in Node, the `{ type: 'init' }` message on the web.
+ * Plain data only (structured clone).
+ */
+export interface WorkerStartData {
+  /** This worker's number. */
+  readonly id: number;
+  /** How many workers the pool runs. */
+  readonly numWorkers: number;
+  /** This worker's seed. */
+  readonly seed: number;
+  /** How to build the dataset. */
+  readonly spec: unknown;
+  /** Module URLs (or paths) imported, in order, before the dataset is built. */
+  readonly imports: readonly string[];
+  /** The base URL for relative module specifiers (web only: the page's `location.href`). */
+  readonly base?: string;
+}
+
+const HOSTS: Record<WorkerHostKind, { prelude: string; start: string }> = {
+  node: {
+    prelude: String.raw`
 'use strict';
 const { parentPort, workerData } = require('node:worker_threads');
 const { pathToFileURL } = require('node:url');
-const TAG = ${JSON.stringify(TENSOR_TAG)};
-const info = { id: workerData.id, numWorkers: workerData.numWorkers, seed: workerData.seed, dataset: null };
-globalThis.__typetorchWorkerInfo = info;
+const post = (reply, transfer) => parentPort.postMessage(reply, transfer);
+const pathToUrl = (path) => pathToFileURL(path).href;
+`,
+    start: String.raw`
+start(workerData);
+parentPort.on('message', handle);
+`,
+  },
+  web: {
+    prelude: String.raw`
+let base;
+const post = (reply, transfer) => (transfer === undefined ? globalThis.postMessage(reply) : globalThis.postMessage(reply, transfer));
+const pathToUrl = (path) => new URL(path, base === undefined ? 'file:///' : base).href;
+`,
+    start: String.raw`
+globalThis.onmessage = (event) => {
+  const msg = event.data;
+  if (msg !== null && typeof msg === 'object' && msg.type === 'init') {
+    base = msg.base;
+    start(msg);
+    return;
+  }
+  handle(msg);
+};
+`,
+  },
+};
 
+const COMMON_HEAD = String.raw`
+const TAG = ${JSON.stringify(TENSOR_TAG)};
+let info = null;
+let ready = Promise.reject(new Error('the worker was sent a request before its start data'));
+ready.catch(() => undefined);
+
+function toUrl(module) {
+  return /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(module) && !/^[a-zA-Z]:[\/]/.test(module) ? module : pathToUrl(module);
+}
+
+`;
+
+const COMMON_TAIL = String.raw`
+function start(data) {
+  info = { id: data.id, numWorkers: data.numWorkers, seed: data.seed, dataset: null };
+  globalThis.__typetorchWorkerInfo = info;
+  ready = (async () => {
+    for (const module of data.imports || []) {
+      try {
+        await import(toUrl(module));
+      } catch (e) {
+        const d = describe(e);
+        const error = new Error('could not import ' + module + ' (workerImports): ' + d.message);
+        if (d.stack !== undefined) error.stack = d.stack;
+        throw error;
+      }
+    }
+    const dataset = await build(data.spec);
+    info.dataset = dataset;
+    return dataset;
+  })();
+  ready.catch(() => undefined);
+}
+
+`;
+const COMMON_BODY = String.raw`
 function isTensorLike(v) {
   return typeof v.dataSync === 'function' && typeof v.dtype === 'string' && v.shape != null && typeof v.contiguous === 'function';
 }
@@ -28,7 +120,7 @@ function isTensorLike(v) {
 function encode(v, transfer) {
   if (v === null || typeof v !== 'object') return v;
   if (v[TAG] === true) {
-    if (!transfer.includes(v.data.buffer) && !(v.data.buffer instanceof SharedArrayBuffer)) transfer.push(v.data.buffer);
+    if (!transfer.includes(v.data.buffer) && !(typeof SharedArrayBuffer !== 'undefined' && v.data.buffer instanceof SharedArrayBuffer)) transfer.push(v.data.buffer);
     return v;
   }
   if (isTensorLike(v)) {
@@ -93,9 +185,7 @@ async function build(spec) {
     };
   }
   if (typeof spec.module !== 'string') throw new Error('the worker dataset spec has neither a module nor a known kind');
-  const url = /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(spec.module) && !/^[a-zA-Z]:[\\/]/.test(spec.module)
-    ? spec.module : pathToFileURL(spec.module).href;
-  const mod = await import(url);
+  const mod = await import(toUrl(spec.module));
   const name = spec.export === undefined ? 'default' : spec.export;
   const Ctor = mod[name];
   if (typeof Ctor !== 'function') {
@@ -104,19 +194,16 @@ async function build(spec) {
   return new Ctor(...(spec.args || []));
 }
 
-const ready = build(workerData.spec).then((d) => { info.dataset = d; return d; });
-ready.catch(() => undefined);
-
 function describe(e) {
   return { message: e && e.message !== undefined ? String(e.message) : String(e), stack: e && e.stack ? String(e.stack) : undefined };
 }
 
-parentPort.on('message', async (msg) => {
+async function handle(msg) {
   let dataset;
   try {
     dataset = await ready;
   } catch (e) {
-    parentPort.postMessage({ type: 'error', id: msg.id, index: null, ...describe(e) });
+    post({ type: 'error', id: msg.id, index: null, ...describe(e) });
     return;
   }
   const samples = [];
@@ -125,15 +212,27 @@ parentPort.on('message', async (msg) => {
     try {
       samples.push(encode(await dataset.get(index), transfer));
     } catch (e) {
-      parentPort.postMessage({ type: 'error', id: msg.id, index, ...describe(e) });
+      post({ type: 'error', id: msg.id, index, ...describe(e) });
       return;
     }
   }
   try {
-    parentPort.postMessage({ type: 'batch', id: msg.id, samples }, transfer);
+    post({ type: 'batch', id: msg.id, samples }, transfer);
   } catch (e) {
     const d = describe(e);
-    parentPort.postMessage({ type: 'error', id: msg.id, index: msg.indices[0], message: 'could not send the samples to the main thread: ' + d.message, stack: d.stack });
+    post({ type: 'error', id: msg.id, index: msg.indices[0], message: 'could not send the samples to the main thread: ' + d.message, stack: d.stack });
   }
-});
+}
 `;
+
+/** The worker program for `host`: the host's prelude, the shared protocol code, the host's start. */
+export function workerProgram(host: WorkerHostKind): string {
+  const { prelude, start } = HOSTS[host];
+  return prelude + COMMON_HEAD + COMMON_BODY + COMMON_TAIL + start;
+}
+
+/** The worker thread's program for Node (CommonJS, evaluated by `node:worker_threads`). */
+export const NODE_WORKER_SOURCE = workerProgram('node');
+
+/** The Web Worker's program (an ES module, run from a Blob URL with `{ type: 'module' }`). */
+export const WEB_WORKER_SOURCE = workerProgram('web');
