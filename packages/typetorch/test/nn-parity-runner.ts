@@ -33,7 +33,9 @@
  * @module
  */
 import * as torch from 'typetorch';
-import { applyTransforms, buildTensor, compareTensor, resolveArg, type TensorSpec, type Tolerance } from './parity-runner.js';
+import {
+  applyTransforms, buildTensor, compareTensor, errorMessage, outputsOf, resolveArg, type TensorSpec, type Tolerance,
+} from './parity-runner.js';
 
 /** An expected error. */
 export interface NNErrorSpec {
@@ -150,30 +152,6 @@ type ModuleCtor = new (...args: unknown[]) => ModuleLike;
 const NN = (torch as unknown as { nn?: Record<string, unknown> & { functional?: Record<string, unknown> } }).nn;
 
 // ---- helpers ----
-
-function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-function isTensor(v: unknown): v is TT {
-  return (
-    v !== null &&
-    (typeof v === 'object' || typeof v === 'function') &&
-    typeof (v as { dtype?: unknown }).dtype === 'string' &&
-    typeof (v as { shape?: unknown }).shape === 'object'
-  );
-}
-
-/** The tensors of a result: a Tensor, an array of Tensors, or `{ values, indices }`. */
-function outputsOf(res: unknown): TT[] {
-  if (isTensor(res)) return [res];
-  if (Array.isArray(res)) return res as TT[];
-  if (res !== null && typeof res === 'object' && 'values' in res && 'indices' in res) {
-    const r = res as { values: TT; indices: TT };
-    return [r.values, r.indices];
-  }
-  throw new Error(`result is neither a Tensor, an array of Tensors nor { values, indices }: ${String(res)}`);
-}
 
 /** Resolves `{"tensor": spec}` (constructor options) and `{"input": k}` (functional arguments). */
 function resolveValue(v: unknown, views: readonly TT[]): unknown {

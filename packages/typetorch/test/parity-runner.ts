@@ -196,7 +196,7 @@ export function resolveArg(v: unknown, views: readonly TT[]): unknown {
   return v;
 }
 
-function isTensor(v: unknown): v is TT {
+export function isTensor(v: unknown): v is TT {
   return (
     v !== null &&
     (typeof v === 'object' || typeof v === 'function') &&
@@ -206,7 +206,7 @@ function isTensor(v: unknown): v is TT {
 }
 
 /** The tensors of a result: a Tensor, an array of Tensors, or `{ values, indices }`. */
-function outputsOf(res: unknown): TT[] {
+export function outputsOf(res: unknown): TT[] {
   if (isTensor(res)) return [res];
   if (Array.isArray(res)) return res as TT[];
   if (res !== null && typeof res === 'object' && 'values' in res && 'indices' in res) {
@@ -330,7 +330,7 @@ export async function compareTensor(
 
 // ---- running a case ----
 
-function errorMessage(e: unknown): string {
+export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
