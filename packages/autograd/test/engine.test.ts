@@ -558,3 +558,21 @@ describe('autograd.functional', () => {
     expect(values(jv)).toEqual([2, 12]);
   });
 });
+
+describe('backward argument forms', () => {
+  it('takes options as the first argument, as PyTorch keywords without a gradient', () => {
+    const x = torch.tensor([1, 2], { requiresGrad: true });
+    const y = x.mul(x).sum();
+    y.backward({ retainGraph: true });
+    y.backward(null, {});
+    expect(x.grad!.tolistSync()).toEqual([4, 8]);
+    const [g] = torch.autograd.grad(x.pow(3).sum(), x, { createGraph: true });
+    (g as torch.Tensor).sum().backward({ inputs: [x] });
+    expect(x.grad!.tolistSync()).toEqual([10, 20]);
+  });
+
+  it('rejects a gradient that is neither a Tensor nor options', () => {
+    const x = torch.tensor([1, 2], { requiresGrad: true });
+    expect(() => x.sum().backward(3 as unknown as torch.Tensor)).toThrow('[backward] expected gradient to be a Tensor (or an options object), got number');
+  });
+});

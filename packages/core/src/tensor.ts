@@ -201,9 +201,16 @@ export class Tensor {
     hooks.push(hook);
     return { remove: () => { const i = hooks.indexOf(hook); if (i >= 0) hooks.splice(i, 1); } };
   }
-  /** Computes gradients of this tensor with respect to the graph's leaves (needs `@typetorch/autograd`). */
-  backward(gradient?: Tensor, options: BackwardOptions = {}): void {
-    requireAutograd('backward').backward(this, gradient, options);
+  /** Computes gradients of this tensor with respect to the graph's leaves (needs `@typetorch/autograd`); options may come first when no gradient is given. */
+  backward(gradient?: Tensor | BackwardOptions | null, options: BackwardOptions = {}): void {
+    // `y.backward({ retainGraph: true })`: options without a gradient, as PyTorch's keyword form.
+    if (gradient !== undefined && gradient !== null && !(gradient instanceof Tensor)) {
+      if (typeof gradient !== 'object' || Array.isArray(gradient)) {
+        throw new Error(`[backward] expected gradient to be a Tensor (or an options object), got ${Array.isArray(gradient) ? 'an array' : typeof gradient}`);
+      }
+      return this.backward(undefined, gradient);
+    }
+    requireAutograd('backward').backward(this, gradient ?? undefined, options);
   }
   /** A tensor sharing storage with this one, detached from the graph. */
   detach(): Tensor { return vw.detach(this); }
