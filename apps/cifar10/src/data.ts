@@ -8,6 +8,7 @@ import * as vision from '@typetorch/vision';
 import { DataLoader, TensorDataset } from '@typetorch/data';
 import { makeSyntheticSplit, SYNTHETIC_CLASSES } from './synthetic.js';
 import type { Batches } from './train.js';
+import { workerImports } from './worker-imports.js';
 
 /** Sizes of the synthetic splits: enough for one epoch at batch 4 to pass 90% test accuracy. */
 export const SYNTHETIC_TRAIN_SIZE = 10000;
@@ -51,9 +52,15 @@ export function offlineNotice(dataDir: string, reason: string): string {
     `(or its extracted cifar-10-batches-py/) in a folder and pass --data-dir <folder>.`;
 }
 
-function loaders(trainset: ImageDataset, testset: ImageDataset, options: LoadOptions): Pick<LoadedData, 'trainLoader' | 'testLoader'> {
+/**
+ * The train and test loaders. Workers building CIFAR-10 load it from `--data-dir` themselves and
+ * need the imports of worker-imports.ts; the synthetic TensorDatasets are shared with the workers
+ * as raw data and need none.
+ */
+function loaders(trainset: ImageDataset, testset: ImageDataset, options: LoadOptions, synthetic: boolean): Pick<LoadedData, 'trainLoader' | 'testLoader'> {
+  const imports = options.workers > 0 && !synthetic ? { workerImports: workerImports() } : {};
   const make = (dataset: ImageDataset, shuffle: boolean) =>
-    new DataLoader(dataset as never, { batchSize: options.batchSize, shuffle, numWorkers: options.workers }) as unknown as Batches;
+    new DataLoader(dataset as never, { batchSize: options.batchSize, shuffle, numWorkers: options.workers, ...imports }) as unknown as Batches;
   return { trainLoader: make(trainset, true), testLoader: make(testset, false) };
 }
 
@@ -64,7 +71,7 @@ export function syntheticData(options: LoadOptions, notice?: string): LoadedData
   const test = makeSyntheticSplit(SYNTHETIC_TEST_SIZE, options.seed * 2 + 2);
   const trainset = new TensorDataset(normalise(train.images), train.labels) as unknown as ImageDataset;
   const testset = new TensorDataset(normalise(test.images), test.labels) as unknown as ImageDataset;
-  return { synthetic: true, classes: SYNTHETIC_CLASSES, trainset, testset, ...loaders(trainset, testset, options), notice };
+  return { synthetic: true, classes: SYNTHETIC_CLASSES, trainset, testset, ...loaders(trainset, testset, options, true), notice };
 }
 
 /** CIFAR-10 with the tutorial's transform, or the synthetic fallback (with its notice) when it cannot be loaded. */
@@ -84,5 +91,5 @@ export async function loadData(options: LoadOptions): Promise<LoadedData> {
     return syntheticData(options, offlineNotice(options.dataDir, (error as Error).message ?? String(error)));
   }
   const train = trainset as unknown as ImageDataset, test = testset as unknown as ImageDataset;
-  return { synthetic: false, classes: trainset.classes, trainset: train, testset: test, ...loaders(train, test, options) };
+  return { synthetic: false, classes: trainset.classes, trainset: train, testset: test, ...loaders(train, test, options, false) };
 }

@@ -230,8 +230,12 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B> {
   private workerSpec(): WorkerDatasetSpec {
     const spec = this.workerDataset ?? (this.dataset as Dataset<T>).workerSpec?.();
     if (spec === undefined) {
+      // The dataset may know why it cannot be rebuilt (a transform that is a function, say): say so first.
+      const problem = (this.dataset as Dataset<T>).workerSpecProblem?.();
       fail(
-        `numWorkers: ${this.numWorkers} needs a dataset that worker threads can build: pass the workerDataset option ` +
+        `numWorkers: ${this.numWorkers} needs a dataset that worker threads can build: ` +
+          (problem === undefined ? '' : `${this.dataset.constructor.name} cannot be rebuilt in a worker because ${problem}; `) +
+          `pass the workerDataset option ` +
           `({ module: import.meta.url, export: 'MyDataset', args: [...] }) or implement workerSpec() on ` +
           `${this.dataset.constructor.name}`,
       );

@@ -36,6 +36,14 @@ export abstract class Dataset<T> {
   workerSpec(): WorkerDatasetSpec | undefined {
     return undefined;
   }
+
+  /**
+   * Why {@link Dataset.workerSpec} returns `undefined`, when the dataset can say (e.g. which of its
+   * transforms is a function that cannot travel to a worker); the DataLoader puts it in its error.
+   */
+  workerSpecProblem(): string | undefined {
+    return undefined;
+  }
 }
 
 /**
@@ -164,6 +172,15 @@ export class ConcatDataset<T> extends Dataset<T> {
     if (parts.some((p) => p === undefined)) return undefined;
     return { kind: 'concat', datasets: parts as WorkerDatasetSpec[] };
   }
+
+  /** The first part's problem, named by its position. */
+  override workerSpecProblem(): string | undefined {
+    for (const [i, d] of this.datasets.entries()) {
+      const problem = d.workerSpec() === undefined ? d.workerSpecProblem() : undefined;
+      if (problem !== undefined) return `dataset ${i} (${d.constructor.name}): ${problem}`;
+    }
+    return undefined;
+  }
 }
 
 /** The samples of `dataset` at `indices`, in that order (PyTorch's `Subset`). */
@@ -201,6 +218,12 @@ export class Subset<T> extends Dataset<T> {
   override workerSpec(): WorkerDatasetSpec | undefined {
     const inner = this.dataset.workerSpec();
     return inner === undefined ? undefined : { kind: 'subset', dataset: inner, indices: [...this.indices] };
+  }
+
+  /** The underlying dataset's problem. */
+  override workerSpecProblem(): string | undefined {
+    const problem = this.dataset.workerSpecProblem();
+    return problem === undefined ? undefined : `its dataset (${this.dataset.constructor.name}): ${problem}`;
   }
 }
 

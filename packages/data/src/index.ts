@@ -20,6 +20,6 @@ export { defaultCollate, defaultConvert, collateBatch, type Collated } from './c
 export { DataLoader, type DataLoaderOptions, type IndexSampler, type IndexBatchSampler } from './dataloader.js';
 export { getWorkerInfo, activeWorkerCount, type WorkerInfo } from './worker-pool.js';
 export {
-  TENSOR_TAG, encodeTensorShared, decodeTensor, decodeSample, isEncodedTensor,
-  type EncodedTensor, type WorkerDatasetSpec, type WorkerReply, type WorkerRequest,
+  TENSOR_TAG, WORKER_OBJECT_TAG, encodeTensorShared, decodeTensor, decodeSample, isEncodedTensor, workerObject,
+  type EncodedTensor, type WorkerDatasetSpec, type WorkerModuleSpec, type WorkerObjectRef, type WorkerReply, type WorkerRequest,
 } from './worker-protocol.js';

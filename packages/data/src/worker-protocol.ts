@@ -22,24 +22,52 @@ export interface EncodedTensor {
 }
 
 /**
+ * An object a worker builds from a module: `new (await import(module))[export](...args)`, or with
+ * `method`, `await (await import(module))[export][method](...args)` (a static factory such as an
+ * async `load`). `module` is a URL (`import.meta.url` of the file that defines the class) or an
+ * absolute path; `export` defaults to `'default'`; `args` must survive structured clone (numbers,
+ * strings, arrays, plain objects, typed arrays) and may hold {@link WorkerObjectRef}s, which the
+ * worker builds first (a dataset's transforms, say).
+ */
+export interface WorkerModuleSpec {
+  /** URL or path of the module that exports the class. */
+  readonly module: string;
+  /** The export's name (default `'default'`). */
+  readonly export?: string;
+  /** A static method of the export to call (and await) instead of its constructor. */
+  readonly method?: string;
+  /** Constructor (or method) arguments: structured-clonable, with nested {@link WorkerObjectRef}s. */
+  readonly args?: readonly unknown[];
+}
+
+/** The property that marks a {@link WorkerObjectRef} inside a spec's arguments. */
+export const WORKER_OBJECT_TAG = '__typetorchWorkerObject';
+
+/**
+ * An argument that a worker replaces by the object `spec` describes before the call, so that
+ * objects made of code (transforms, generators) can travel as plain data. Make one with
+ * {@link workerObject}.
+ */
+export interface WorkerObjectRef {
+  /** How to build the object. */
+  readonly [WORKER_OBJECT_TAG]: WorkerModuleSpec;
+}
+
+/** Marks `spec` as an object for the worker to build in place of this argument. */
+export function workerObject(spec: WorkerModuleSpec): WorkerObjectRef {
+  return { [WORKER_OBJECT_TAG]: spec };
+}
+
+/**
  * How a worker thread builds a dataset.
  *
- * - `{ module, export, args }`: `new (await import(module))[export](...args)`. `module` is a URL
- *   (`import.meta.url` of the file that defines the dataset) or an absolute path; `export`
- *   defaults to `'default'`; `args` must survive structured clone (numbers, strings, arrays,
- *   plain objects, typed arrays).
+ * - a {@link WorkerModuleSpec} `{ module, export, method?, args }`: the dataset class (or its
+ *   factory) in a module the worker imports.
  * - `{ kind: 'tensors' }`, `{ kind: 'subset' }`, `{ kind: 'concat' }`: what `TensorDataset`,
  *   `Subset` and `ConcatDataset` return from `workerSpec()`.
  */
 export type WorkerDatasetSpec =
-  | {
-      /** URL or path of the module that exports the dataset class. */
-      readonly module: string;
-      /** The export's name (default `'default'`). */
-      readonly export?: string;
-      /** Constructor arguments (structured-clonable). */
-      readonly args?: readonly unknown[];
-    }
+  | WorkerModuleSpec
   | {
       /** A TensorDataset's tensors, shared with the workers. */
       readonly kind: 'tensors';

@@ -19,7 +19,7 @@
  *
  * @module
  */
-import { TENSOR_TAG } from './worker-protocol.js';
+import { TENSOR_TAG, WORKER_OBJECT_TAG } from './worker-protocol.js';
 
 /** Which worker API a worker program is written for: Node's `worker_threads` or Web Workers. */
 export type WorkerHostKind = 'node' | 'web';
@@ -79,12 +79,34 @@ globalThis.onmessage = (event) => {
 
 const COMMON_HEAD = String.raw`
 const TAG = ${JSON.stringify(TENSOR_TAG)};
+const OBJECT_TAG = ${JSON.stringify(WORKER_OBJECT_TAG)};
 let info = null;
 let ready = Promise.reject(new Error('the worker was sent a request before its start data'));
 ready.catch(() => undefined);
 
 function toUrl(module) {
   return /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(module) && !/^[a-zA-Z]:[\/]/.test(module) ? module : pathToUrl(module);
+}
+
+// A worker runs plain JavaScript: a TypeScript module (the sources, run through a loader on the
+// main thread) needs that loader in the worker too, imported first.
+function importError(module, role, e) {
+  const d = describe(e);
+  let message = 'could not import ' + module + ' (' + role + '): ' + d.message;
+  if (/\.[cm]?tsx?$/.test(String(module).split(/[?#]/)[0]) && (e && e.code === 'ERR_UNKNOWN_FILE_EXTENSION' || /Unknown file extension/.test(d.message))) {
+    message += '; worker threads cannot run TypeScript by themselves: build the packages (pnpm build), or make the first workerImports entry a JavaScript module that registers a TypeScript loader in the worker (with tsx: import { register } from \'tsx/esm/api\'; register();)';
+  }
+  const error = new Error(message);
+  if (d.stack !== undefined) error.stack = d.stack;
+  return error;
+}
+
+async function importModule(module, role) {
+  try {
+    return await import(toUrl(module));
+  } catch (e) {
+    throw importError(module, role, e);
+  }
 }
 
 `;
@@ -94,16 +116,7 @@ function start(data) {
   info = { id: data.id, numWorkers: data.numWorkers, seed: data.seed, dataset: null };
   globalThis.__typetorchWorkerInfo = info;
   ready = (async () => {
-    for (const module of data.imports || []) {
-      try {
-        await import(toUrl(module));
-      } catch (e) {
-        const d = describe(e);
-        const error = new Error('could not import ' + module + ' (workerImports): ' + d.message);
-        if (d.stack !== undefined) error.stack = d.stack;
-        throw error;
-      }
-    }
+    for (const module of data.imports || []) await importModule(module, 'workerImports');
     const dataset = await build(data.spec);
     info.dataset = dataset;
     return dataset;
@@ -185,13 +198,41 @@ async function build(spec) {
     };
   }
   if (typeof spec.module !== 'string') throw new Error('the worker dataset spec has neither a module nor a known kind');
-  const mod = await import(toUrl(spec.module));
+  return construct(spec, 'dataset');
+}
+
+// Builds { module, export, method, args }: nested object specs in args are built first.
+async function construct(spec, role) {
+  const mod = await importModule(spec.module, role);
   const name = spec.export === undefined ? 'default' : spec.export;
-  const Ctor = mod[name];
-  if (typeof Ctor !== 'function') {
+  const target = mod[name];
+  const args = await revive(spec.args || []);
+  if (spec.method !== undefined) {
+    const fn = target != null ? target[spec.method] : undefined;
+    if (typeof fn !== 'function') {
+      throw new Error('module ' + spec.module + ': export ' + JSON.stringify(name) + ' has no method ' + JSON.stringify(spec.method) + ' (exports: ' + Object.keys(mod).join(', ') + ')');
+    }
+    return await fn.apply(target, args);
+  }
+  if (typeof target !== 'function') {
     throw new Error('module ' + spec.module + ' has no export ' + JSON.stringify(name) + ' that is a class (exports: ' + Object.keys(mod).join(', ') + ')');
   }
-  return new Ctor(...(spec.args || []));
+  return new target(...args);
+}
+
+async function revive(v) {
+  if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) return v;
+  if (Array.isArray(v)) {
+    const out = [];
+    for (const x of v) out.push(await revive(x));
+    return out;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return v;
+  if (v[OBJECT_TAG] !== undefined) return construct(v[OBJECT_TAG], 'argument');
+  const out = {};
+  for (const k of Object.keys(v)) out[k] = await revive(v[k]);
+  return out;
 }
 
 function describe(e) {

@@ -44,3 +44,13 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
     }
   }
 }
+
+/**
+ * What DataLoader workers import before the dataset when tests run from the TypeScript sources:
+ * a module that registers tsx's loader in the worker (a worker thread runs plain JavaScript), then
+ * the CPU backend, so that the worker's core has a device.
+ */
+export const WORKER_IMPORTS: readonly string[] = [
+  new URL('./fixtures/register-tsx.mjs', import.meta.url).href,
+  new URL('../../backend-cpu/src/index.ts', import.meta.url).href,
+];

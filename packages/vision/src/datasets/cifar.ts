@@ -11,7 +11,7 @@ import { checkFileIntegrity, md5File } from '../io/md5.js';
 import { exists, node, type NodeModules } from '../io/node.js';
 import type { ProgressMode } from '../io/progress.js';
 import { NumpyUint8Array, pyString, readCifarPickle } from './numpy-pickle.js';
-import { VisionDataset, type VisionDatasetOptions } from './vision-dataset.js';
+import { VisionDataset, type VisionDatasetOptions, type VisionWorkerLoad } from './vision-dataset.js';
 
 const PIXELS = 3072; // 3 planes of 32 x 32
 
@@ -308,11 +308,14 @@ export class CIFAR10 extends VisionDataset {
   readonly classToIdx: Record<string, number>;
   /** Whether this is the training split. */
   readonly train: boolean;
+  /** The `format` option it was loaded with, for workers. */
+  private readonly format: CIFARLoadOptions['format'];
 
   /** Use {@link CIFAR10.load}: reading the files is asynchronous. */
   protected constructor(options: CIFARLoadOptions, content: CIFARContent) {
     super(options);
     this.train = options.train ?? true;
+    this.format = options.format;
     this.data = content.data;
     this.targets = content.targets;
     this.classes = content.classes;
@@ -337,6 +340,19 @@ export class CIFAR10 extends VisionDataset {
   protected rawItem(index: number): [unknown, unknown] {
     return [this.data.index(index), this.targets[index]];
   }
+
+  /** The class's export name, for workers. */
+  protected get workerExport(): string {
+    return 'CIFAR10';
+  }
+
+  /** Workers read the same split and format; the main thread has checked the MD5s already. */
+  protected override workerLoad(): VisionWorkerLoad {
+    return {
+      module: import.meta.url, export: this.workerExport,
+      options: { train: this.train, checkIntegrity: false, ...(this.format === undefined ? {} : { format: this.format }) },
+    };
+  }
 }
 
 /**
@@ -350,5 +366,10 @@ export class CIFAR100 extends CIFAR10 {
   /** Reads CIFAR-100 from `root`; see {@link CIFAR10.load}. */
   static override async load(options: CIFARLoadOptions): Promise<CIFAR100> {
     return new CIFAR100(options, await loadContent(CIFAR100_SPEC, options));
+  }
+
+  /** The class's export name, for workers. */
+  protected override get workerExport(): string {
+    return 'CIFAR100';
   }
 }

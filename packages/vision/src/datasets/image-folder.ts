@@ -8,7 +8,7 @@
 import type { Tensor } from '@typetorch/core';
 import { node, type NodeModules } from '../io/node.js';
 import { decodeImage } from '../utils/image-io.js';
-import { VisionDataset, type VisionDatasetOptions } from './vision-dataset.js';
+import { VisionDataset, type VisionDatasetOptions, type VisionWorkerLoad } from './vision-dataset.js';
 
 /** The file extensions ImageFolder reads. */
 export const IMG_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg'];
@@ -54,6 +54,8 @@ export class ImageFolder extends VisionDataset {
   /** The labels, in sample order. */
   readonly targets: number[];
   private readonly fs: NodeModules['fs'];
+  /** Whether an `isValidFile` function was given (a function cannot travel to a worker). */
+  private readonly customFilter: boolean;
 
   /** Use {@link ImageFolder.load}: listing the folder is asynchronous. */
   protected constructor(options: ImageFolderOptions, classes: string[], samples: [string, number][], fs: NodeModules['fs']) {
@@ -63,6 +65,7 @@ export class ImageFolder extends VisionDataset {
     this.samples = samples;
     this.targets = samples.map(([, target]) => target);
     this.fs = fs;
+    this.customFilter = options.isValidFile !== undefined;
   }
 
   /** Lists `root`'s class folders and their images. Errors when a class folder has no image, as torchvision does. */
@@ -98,5 +101,11 @@ export class ImageFolder extends VisionDataset {
   protected rawItem(index: number): [unknown, unknown] {
     const [path, target] = this.samples[index];
     return [toRgb(decodeImage(new Uint8Array(this.fs.readFileSync(path)), path)), target];
+  }
+
+  /** Workers list the same root again; not with an `isValidFile` function, which cannot be sent. */
+  protected override workerLoad(): VisionWorkerLoad | string {
+    if (this.customFilter) return 'its isValidFile option is a function, and a function cannot be sent to a worker thread';
+    return { module: import.meta.url, export: 'ImageFolder', options: {} };
   }
 }

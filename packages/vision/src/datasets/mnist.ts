@@ -9,7 +9,7 @@ import { fromTypedArray, type Tensor } from '@typetorch/core';
 import { downloadUrl } from '../io/download.js';
 import { exists, node, type NodeModules } from '../io/node.js';
 import type { ProgressMode } from '../io/progress.js';
-import { VisionDataset, type VisionDatasetOptions } from './vision-dataset.js';
+import { VisionDataset, type VisionDatasetOptions, type VisionWorkerLoad } from './vision-dataset.js';
 
 /** Options of {@link MNIST.load} and {@link FashionMNIST.load}. */
 export interface MNISTLoadOptions extends VisionDatasetOptions {
@@ -194,6 +194,16 @@ export class MNIST extends VisionDataset {
   protected rawItem(index: number): [unknown, unknown] {
     return [this.data.index(index), this.targets[index]];
   }
+
+  /** The class's export name, for workers. */
+  protected get workerExport(): string {
+    return 'MNIST';
+  }
+
+  /** Workers read the same split from the same root. */
+  protected override workerLoad(): VisionWorkerLoad {
+    return { module: import.meta.url, export: this.workerExport, options: { train: this.train } };
+  }
 }
 
 /**
@@ -210,5 +220,10 @@ export class FashionMNIST extends MNIST {
   /** Reads Fashion-MNIST from `<root>/FashionMNIST/raw` or from `root`; see {@link MNIST.load}. */
   static override async load(options: MNISTLoadOptions): Promise<FashionMNIST> {
     return new FashionMNIST(options, await loadContent(FASHION_SPEC, options), FASHION_SPEC);
+  }
+
+  /** The class's export name, for workers. */
+  protected override get workerExport(): string {
+    return 'FashionMNIST';
   }
 }

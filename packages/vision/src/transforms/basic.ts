@@ -5,6 +5,7 @@
  */
 import { tensor, type DType, type Tensor } from '@typetorch/core';
 import { applyTransform, Transform, type TransformLike } from './transform.js';
+import { describeTransform, transformSpec, type TransformSpec } from './worker-spec.js';
 
 /** Chains transforms: `new Compose([new ToTensor(), new Normalize(mean, std)])`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -25,6 +26,22 @@ export class Compose extends Transform<any, any> {
     for (const t of this.transforms) x = applyTransform(t, x);
     return x;
   }
+
+  /** A worker rebuilds the chain when it can rebuild every transform in it. */
+  override workerSpec(): TransformSpec | undefined {
+    const parts = this.transforms.map((t) => describeTransform(t));
+    if (!parts.every((p) => 'spec' in p)) return undefined;
+    return transformSpec(import.meta.url, 'Compose', [parts.map((p) => (p as { spec: TransformSpec }).spec)]);
+  }
+
+  /** Names the first transform of the chain that a worker cannot rebuild, by its position. */
+  override workerSpecProblem(path: string): string | undefined {
+    for (const [i, t] of this.transforms.entries()) {
+      const d = describeTransform(t, `${path} Compose[${i}]`);
+      if ('problem' in d) return d.problem;
+    }
+    return undefined;
+  }
 }
 
 /** Wraps a function as a transform (torchvision's `Lambda`). */
@@ -38,6 +55,11 @@ export class Lambda<I = unknown, O = unknown> extends Transform<I, O> {
   /** Returns `fn(input)`. */
   forward(input: I): O {
     return this.fn(input);
+  }
+
+  /** A Lambda wraps a function, which cannot travel to a worker: it has no spec. */
+  override workerSpecProblem(path: string): string {
+    return `${path} is a Lambda, whose function cannot be sent to a worker thread (use the built-in transforms, or a Transform subclass with workerSpec())`;
   }
 }
 
@@ -58,6 +80,11 @@ export class ToTensor extends Transform<Tensor, Tensor> {
     const chw = pic.dim() === 2 ? pic.unsqueeze(0) : pic.permute(2, 0, 1);
     if (pic.dtype === 'uint8') return chw.float().div(255);
     return chw.contiguous();
+  }
+
+  /** Rebuilt in a worker as `new ToTensor()`. */
+  override workerSpec(): TransformSpec {
+    return transformSpec(import.meta.url, 'ToTensor', []);
   }
 }
 
@@ -108,6 +135,11 @@ export class Normalize extends Transform<Tensor, Tensor> {
     const out = this.inplace ? x : x.clone();
     return out.sub_(mean).div_(std);
   }
+
+  /** Rebuilt in a worker as `new Normalize(mean, std, inplace)`. */
+  override workerSpec(): TransformSpec {
+    return transformSpec(import.meta.url, 'Normalize', [[...this.mean], [...this.std], this.inplace]);
+  }
 }
 
 const MAX_VALUE: Partial<Record<DType, number>> = { uint8: 255, int32: 2147483647, bool: 1 };
@@ -148,5 +180,10 @@ export class ConvertImageDtype extends Transform<Tensor, Tensor> {
     }
     const factor = Math.floor((outputMax + 1) / (inputMax + 1));
     return image.to(dtype).mul(factor);
+  }
+
+  /** Rebuilt in a worker as `new ConvertImageDtype(dtype)`. */
+  override workerSpec(): TransformSpec {
+    return transformSpec(import.meta.url, 'ConvertImageDtype', [this.dtype]);
   }
 }

@@ -9,6 +9,8 @@
 import { rand, randint, tensor, type Generator, type Tensor, type IndexItem } from '@typetorch/core';
 import { imageAxes, imageSize, pairSize } from './image-layout.js';
 import { Transform } from './transform.js';
+import { workerGeneratorSpec } from './worker-random.js';
+import { transformSpec, type TransformSpec } from './worker-spec.js';
 
 /** Index items selecting rows `[top, top + h)` and columns `[left, left + w)` of an image. */
 function window(t: Tensor, top: number, left: number, h: number, w: number): IndexItem[] {
@@ -80,7 +82,11 @@ export function centerCrop(img: Tensor, size: number | readonly number[]): Tenso
 
 /** Options of randomized transforms. */
 export interface RandomOptions {
-  /** The generator to draw from (default: core's default generator, seeded by `torch.manualSeed`). */
+  /**
+   * The generator to draw from (default: core's default generator, seeded by `torch.manualSeed`).
+   * In a DataLoader worker, a rebuilt transform draws from the worker's default generator, seeded
+   * with the worker's seed (the loader's base seed plus the worker id), as in PyTorch.
+   */
   readonly generator?: Generator;
 }
 
@@ -124,6 +130,13 @@ export class RandomCrop extends Transform<Tensor, Tensor> {
     const j = randomInt(w - tw + 1, generator);
     return crop(img, i, j, th, tw);
   }
+
+  /** Rebuilt in a worker with the same size, padding and fill, drawing from the worker's seeded generator. */
+  override workerSpec(): TransformSpec {
+    const { padding, padIfNeeded = false, fill = 0 } = this.options;
+    const options = { ...(padding === undefined ? {} : { padding }), padIfNeeded, fill, generator: workerGeneratorSpec() };
+    return transformSpec(import.meta.url, 'RandomCrop', [[...this.size], options]);
+  }
 }
 
 /** One integer in [0, high) from core's generator, like `torch.randint(0, high, (1,)).item()`. */
@@ -144,6 +157,11 @@ export class RandomHorizontalFlip extends Transform<Tensor, Tensor> {
     const u = Number(rand([1], { generator: this.options.generator, device: 'cpu' }).itemSync());
     return u < this.p ? hflip(img) : img;
   }
+
+  /** Rebuilt in a worker with the same `p`, drawing from the worker's seeded generator. */
+  override workerSpec(): TransformSpec {
+    return transformSpec(import.meta.url, 'RandomHorizontalFlip', [this.p, { generator: workerGeneratorSpec() }]);
+  }
 }
 
 /** Crops the center (torchvision's `CenterCrop`). */
@@ -160,6 +178,11 @@ export class CenterCrop extends Transform<Tensor, Tensor> {
   /** Crops `img`. */
   forward(img: Tensor): Tensor {
     return centerCrop(img, this.size);
+  }
+
+  /** Rebuilt in a worker as `new CenterCrop(size)`. */
+  override workerSpec(): TransformSpec {
+    return transformSpec(import.meta.url, 'CenterCrop', [[...this.size]]);
   }
 }
 
@@ -229,5 +252,10 @@ export class Resize extends Transform<Tensor, Tensor> {
   /** Resizes `img`. */
   forward(img: Tensor): Tensor {
     return resize(img, this.size);
+  }
+
+  /** Rebuilt in a worker as `new Resize(size)`. */
+  override workerSpec(): TransformSpec {
+    return transformSpec(import.meta.url, 'Resize', [typeof this.size === 'number' ? this.size : [...this.size]]);
   }
 }

@@ -10,3 +10,5 @@ export {
   type RandomCropOptions, type RandomOptions,
 } from './geometry.js';
 export { isRawImage, imageAxes, imageSize, type ImageAxes } from './image-layout.js';
+export { describeTransform, transformSpec, type TransformSpec, type TransformDescription } from './worker-spec.js';
+export { WorkerRandom, workerGeneratorSpec } from './worker-random.js';

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { TransformSpec } from './worker-spec.js';
 
 /** A transform object: `call` applies it (torchvision's `__call__`). */
 export interface TransformObject<I = unknown, O = unknown> {
@@ -31,5 +32,20 @@ export abstract class Transform<I = unknown, O = unknown> implements TransformOb
   /** Applies the transform (same as `forward`). */
   call(input: I): O {
     return this.forward(input);
+  }
+
+  /**
+   * How a DataLoader worker thread rebuilds an equal transform (plain data naming this class's
+   * module and export, with its arguments), or `undefined` when it cannot (the default).
+   */
+  workerSpec(): TransformSpec | undefined {
+    return undefined;
+  }
+
+  /** Why {@link Transform.workerSpec} is `undefined`; `path` names this transform (e.g. `'transform Compose[1]'`). */
+  workerSpecProblem(path: string): string | undefined {
+    return this.workerSpec() === undefined
+      ? `${path} (${this.constructor.name}) has no workerSpec(), so a worker thread cannot rebuild it`
+      : undefined;
   }
 }
