@@ -12,6 +12,7 @@ import { broadcastStrides, contiguousStrides, numelOf, showShape } from './shape
 import { Tensor, type ScalarLike } from './tensor.js';
 import { isGradEnabled, noGrad } from './grad-mode.js';
 import { getAutograd, type OpAttrs } from './autograd-hooks.js';
+import { keep } from './tidy.js';
 
 /** The backend that holds a tensor's storage. */
 export function backendOf(t: Tensor): Backend {
@@ -54,9 +55,30 @@ export function emptyTensor(shape: readonly number[], dtype: DType, device: stri
 
 /** A 0-d tensor holding a scalar, converted to `dtype`. */
 export function scalarTensor(value: ScalarLike, dtype: DType, device: string): Tensor {
+  const backend = getBackend(device);
+  // Devices with their own memory (WebGPU) would allocate and fill a buffer for every `x.mul(0.9)`;
+  // these operands are internal and never written, so each distinct constant is made once.
+  const cache = backend.hostArray === undefined ? deviceConstants(device, backend) : undefined;
+  const key = cache === undefined ? '' : `${dtype}:${typeof value === 'number' && Object.is(value, -0) ? '-0' : String(value)}`;
+  const cached = cache?.get(key);
+  if (cached !== undefined) return cached;
   const t = emptyTensor([], dtype, device);
   backendOf(t).fill(viewOf(t), toKernelScalar(value, dtype));
+  if (cache !== undefined) {
+    if (cache.size >= MAX_DEVICE_CONSTANTS) cache.clear(); // dropped constants are freed by the finalizer
+    cache.set(key, keep(t)); // outside every tidy scope: the cache outlives them
+  }
   return t;
+}
+
+const MAX_DEVICE_CONSTANTS = 1024;
+const constants = new Map<string, { backend: Backend; values: Map<string, Tensor> }>();
+
+/** The constant cache of a device, emptied when the device's backend is replaced. */
+function deviceConstants(device: string, backend: Backend): Map<string, Tensor> {
+  let entry = constants.get(device);
+  if (entry === undefined || entry.backend !== backend) constants.set(device, (entry = { backend, values: new Map() }));
+  return entry.values;
 }
 
 /** Converts a JavaScript scalar to the representation kernels expect for `dtype`. */

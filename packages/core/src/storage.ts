@@ -95,11 +95,21 @@ export interface MemoryInfo {
   numStorages: number;
   /** Bytes held by those storages. */
   bytes: number;
+  /**
+   * Bytes the device keeps in a pool of freed blocks for reuse (like `torch.cuda.memory_reserved`
+   * minus allocated); 0 for devices without a pool. See {@link Backend.memoryStats}.
+   */
+  pooledBytes: number;
 }
 
-/** Live storages and bytes on a device, like `torch.cuda.memory_allocated` for any device. */
+/**
+ * Live storages and bytes on a device, like `torch.cuda.memory_allocated` for any device, and the
+ * bytes its allocator keeps pooled.
+ */
 export function memory(device = 'cpu'): MemoryInfo {
   const entry = usage.get(device);
-  const tracked = getBackend(device, 'memory').hostArray === undefined;
-  return { tracked, numStorages: entry?.storages ?? 0, bytes: entry?.bytes ?? 0 };
+  const backend = getBackend(device, 'memory');
+  const tracked = backend.hostArray === undefined;
+  const pooledBytes = backend.memoryStats?.().pooledBytes ?? 0;
+  return { tracked, numStorages: entry?.storages ?? 0, bytes: entry?.bytes ?? 0, pooledBytes };
 }

@@ -37,7 +37,7 @@ describe('memory', () => {
 
   it('leaves host memory to the garbage collector and says so', () => {
     torch.zeros(10);
-    expect(torch.memory('cpu')).toEqual({ tracked: false, numStorages: 0, bytes: 0 });
+    expect(torch.memory('cpu')).toEqual({ tracked: false, numStorages: 0, bytes: 0, pooledBytes: 0 });
   });
 
   it('refuses to use a disposed tensor', () => {

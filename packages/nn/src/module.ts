@@ -361,6 +361,30 @@ export class Module {
     });
   }
 
+  /**
+   * {@link to} for devices that cannot be read synchronously (moving a WebGPU model back to the
+   * CPU): reads every parameter, gradient and buffer with `await`, then moves them in place as
+   * `to` does. Works for every move, so device-agnostic code can always use it.
+   */
+  async toAsync(target: ModuleTarget): Promise<this> {
+    const { device, dtype } = parseModuleTarget(target);
+    const moved = new Map<Tensor, Tensor>();
+    const visit = async (t: Tensor | null) => {
+      if (t === null || moved.has(t)) return;
+      const convertDtype = dtype !== undefined && t.isFloatingPoint() ? dtype : undefined;
+      if ((device === undefined || device === t.device) && (convertDtype === undefined || convertDtype === t.dtype)) return;
+      moved.set(t, await noGrad(() => t.toAsync({ device: device ?? t.device, dtype: convertDtype })));
+    };
+    for (const module of this.modules()) {
+      for (const param of module._parameters.values()) {
+        await visit(param);
+        await visit(param?.grad ?? null);
+      }
+      for (const buffer of module._buffers.values()) await visit(buffer);
+    }
+    return this._apply((t) => moved.get(t) ?? t);
+  }
+
   /** Moves everything to the CPU (`to('cpu')`). */
   cpu(): this {
     return this.to('cpu');

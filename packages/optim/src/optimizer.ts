@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Tensor, enableGrad, noGrad } from '@typetorch/core';
+import { Tensor, enableGrad, keep, noGrad } from '@typetorch/core';
 import { toCamelCase, toSnakeCase } from './naming.js';
 import { pyRepr } from './py-format.js';
 
@@ -186,6 +186,8 @@ export abstract class Optimizer<O extends object = object> {
       for (const group of this.paramGroups) {
         const params = group.params.filter((p) => p.grad !== null);
         this._stepGroup(group, params);
+        // State made during a step (momentum buffers, moments) outlives any tidy() around the step.
+        for (const p of params) for (const value of Object.values(this.state.get(p) ?? {})) if (value instanceof Tensor) keep(value);
       }
     });
     return loss;

@@ -144,6 +144,13 @@ export interface Backend {
    */
   uniform(out: View, key: readonly [number, number], counter: number): void;
 
+  // ---- optional introspection ----
+  /** What the device's allocator keeps for reuse, for `memory()`; devices without a pool leave it undefined. */
+  memoryStats?(): {
+    /** Bytes of freed blocks the allocator keeps for reuse. */
+    readonly pooledBytes: number;
+  };
+
   // ---- optional fused kernels (core falls back to composites when absent) ----
   /** Optional fused kernels, looked up by name (e.g. `'softmax'`, `'conv2d'`). */
   readonly fused?: Readonly<Record<string, (...args: never[]) => unknown>>;

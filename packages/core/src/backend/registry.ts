@@ -54,7 +54,9 @@ export function getBackend(name: string, op = 'device'): Backend {
   const known = [...backends.keys()];
   const hint = name === 'cpu'
     ? `; import '@typetorch/backend-cpu' (or 'typetorch') to register it`
-    : '';
+    : name === 'webgpu'
+      ? `; import { initWebGPU } from '@typetorch/backend-webgpu' and await initWebGPU() first`
+      : '';
   throw new Error(
     `[${op}] no backend registered for device '${name}'${hint}` +
       ` (registered: ${known.length ? known.map((k) => `'${k}'`).join(', ') : 'none'})`,

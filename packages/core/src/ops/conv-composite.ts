@@ -8,8 +8,8 @@
  *
  * @module
  */
-import type { View } from '../backend/contract.js';
-import type { DType } from '../dtype.js';
+import type { TypedArray, View } from '../backend/contract.js';
+import { arrayConstructor, type DType } from '../dtype.js';
 import { backendOf, emptyTensor, toKernelScalar, viewOf } from '../dispatch.js';
 import { Tensor } from '../tensor.js';
 import type { Conv2dGeometry } from './conv-geometry.js';
@@ -26,11 +26,22 @@ export function filled(shape: readonly number[], value: number, dtype: DType, de
   return t;
 }
 
-/** A tensor holding host data (written once, e.g. an index table). */
+/**
+ * A tensor holding host data (written once, e.g. an index table). A Float64Array is converted to
+ * `dtype` on the host first, so no float64 storage is made on devices that have none.
+ */
 export function fromHost(data: Int32Array | BigInt64Array | Float64Array, shape: readonly number[], dtype: DType, device: string): Tensor {
   const t = emptyTensor(shape, dtype, device);
-  if (data.length > 0) backendOf(t).write(t._storage.handle, dtype, data, 0);
+  if (data.length > 0) backendOf(t).write(t._storage.handle, dtype, data instanceof Float64Array ? castHostNumbers(data, dtype) : data, 0);
   return t;
+}
+
+/** Host numbers as the typed array of `dtype` (integers truncate, as a cast does). */
+function castHostNumbers(data: Float64Array, dtype: DType): TypedArray {
+  if (dtype === 'float64') return data;
+  if (dtype === 'int64') return BigInt64Array.from(data, (v) => BigInt(Math.trunc(v)));
+  if (dtype === 'bool') return Uint8Array.from(data, (v) => (v !== 0 ? 1 : 0));
+  return (arrayConstructor(dtype) as Float32ArrayConstructor).from(data);
 }
 
 /** Rows (or columns) of the padded input that the windows reach: the padded extent the composite allocates. */

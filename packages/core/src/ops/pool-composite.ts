@@ -103,11 +103,7 @@ export function maxPoolBackwardComposite(gradOutput: Tensor, indices: Tensor, pl
 function windowMatrix(taps: number[][], inSize: number, dtype: DType, device: string): Tensor {
   const data = new Float64Array(taps.length * inSize);
   taps.forEach((list, o) => list.forEach((i) => (data[o * inSize + i] = 1)));
-  const t = fromHost(data, [taps.length, inSize], 'float64', device);
-  if (dtype === 'float64') return t;
-  const out = emptyTensor(t.shape, dtype, device);
-  backendOf(t).copy(viewOf(out), viewOf(t));
-  return out;
+  return fromHost(data, [taps.length, inSize], dtype, device);
 }
 
 /** Separable window sums: `rowsᵀ-weighted, cols-weighted` as `[planes, OH, OW]` (or the transpose for gradients). */
@@ -146,8 +142,7 @@ function divisorTensor(divisor: { rows: number[]; cols: number[] } | number, dty
   const { rows, cols } = divisor;
   const data = new Float64Array(rows.length * cols.length);
   rows.forEach((r, i) => cols.forEach((c, j) => (data[i * cols.length + j] = r * c)));
-  const t = fromHost(data, [rows.length, cols.length], 'float64', device);
-  return dtype === 'float64' ? t : t.to(dtype);
+  return fromHost(data, [rows.length, cols.length], dtype, device);
 }
 
 /** Average pooling with separable windows: `(Ih · X · Iwᵀ) / divisor`, integer division truncating. */

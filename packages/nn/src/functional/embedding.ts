@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { backendOf, noGrad, zeros, type Tensor } from '@typetorch/core';
+import { backendOf, noGrad, stack, zeros, type Tensor } from '@typetorch/core';
 import { mergeArgs, type OptionalArgs } from '../args.js';
 
 /** Options of {@link embedding}. */
@@ -97,7 +97,9 @@ export function oneHot(input: Tensor, ...args: OptionalArgs<[numClasses: number]
   let classes = numClasses;
   if (classes === -1) {
     if (input.numel() === 0) throw new Error(`[${op}] Can not infer total number of classes from empty tensor.`);
-    if (range === undefined) throw new Error(`[${op}] numClasses = -1 needs to read the input on the host; pass numClasses on device '${input.device}'`);
+    if (range === undefined) {
+      throw new Error(`[${op}] numClasses = -1 needs to read the input on the host; pass numClasses on device '${input.device}', or use await oneHotAsync(x)`);
+    }
     classes = range[1] + 1;
   }
   if (range !== undefined) {
@@ -107,4 +109,17 @@ export function oneHot(input: Tensor, ...args: OptionalArgs<[numClasses: number]
   const out = zeros([...input.shape, classes], { dtype: 'int64', device: input.device });
   if (input.numel() === 0) return out;
   return out.scatter(-1, input.long().unsqueeze(-1), 1);
+}
+
+/**
+ * {@link oneHot} for devices that cannot be read synchronously (WebGPU): with `numClasses` -1 (the
+ * default) it reads the largest class with `await`, as PyTorch synchronises with the GPU there.
+ */
+export async function oneHotAsync(input: Tensor, ...args: OptionalArgs<[numClasses: number], OneHotOptions>): Promise<Tensor> {
+  const op = 'oneHotAsync';
+  const { numClasses = -1 } = mergeArgs<OneHotOptions>(op, ['numClasses'], args);
+  if (numClasses !== -1 || input.numel() === 0 || (input.dtype !== 'int64' && input.dtype !== 'int32')) return oneHot(input, { numClasses });
+  const [low, high] = (await stack([input.amin(), input.amax()]).tolist()) as (number | bigint)[];
+  if (Number(low) < 0) throw new Error('[oneHot] Class values must be non-negative.');
+  return oneHot(input, { numClasses: Number(high) + 1 });
 }

@@ -23,7 +23,7 @@ export {
   batchNorm, layerNorm, groupNorm, normalize, type BatchNormOptions, type AffineNormOptions, type AffineNormArgs, type NormalizeOptions,
 } from './normalization.js';
 export { dropout, dropout2d, type DropoutOptions, type DropoutArgs } from './dropout.js';
-export { embedding, oneHot, type EmbeddingOptions, type OneHotOptions } from './embedding.js';
+export { embedding, oneHot, oneHotAsync, type EmbeddingOptions, type OneHotOptions } from './embedding.js';
 export {
   relu, leakyRelu, elu, gelu, silu, sigmoid, tanh, softmax, logSoftmax, softplus,
   type InplaceOptions, type LeakyReluOptions, type EluOptions, type GeluOptions, type SoftmaxOptions, type SoftplusOptions,

@@ -17,8 +17,11 @@ export interface BatchNormOptions {
   bias?: Tensor | null;
   /** Normalise with the batch statistics and update the running ones (default false). */
   training?: boolean;
-  /** Weight of the new batch statistics in the running update (default 0.1). */
-  momentum?: number;
+  /**
+   * Weight of the new batch statistics in the running update (default 0.1); a 0-dim tensor keeps
+   * the update on the tensor's device (BatchNorm's cumulative average uses it).
+   */
+  momentum?: number | Tensor;
   /** Added to the variance for stability (default 1e-5). */
   eps?: number;
 }
@@ -82,7 +85,7 @@ function affine(y: Tensor, weight: Tensor | null, bias: Tensor | null, shape: re
  */
 export function batchNorm(
   input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null,
-  ...args: OptionalArgs<[weight: Tensor | null, bias: Tensor | null, training: boolean, momentum: number, eps: number], BatchNormOptions>
+  ...args: OptionalArgs<[weight: Tensor | null, bias: Tensor | null, training: boolean, momentum: number | Tensor, eps: number], BatchNormOptions>
 ): Tensor {
   const op = 'batchNorm';
   const options = mergeArgs<BatchNormOptions>(op, ['weight', 'bias', 'training', 'momentum', 'eps'], args);
@@ -105,8 +108,11 @@ export function batchNorm(
     const y = input.sub(mean).mul(variance.add(eps).rsqrt());
     if (rm !== null || rv !== null) {
       noGrad(() => {
-        if (rm !== null) rm.mul_(1 - momentum).add_(mean.detach().view(c).to(rm.dtype).mul(momentum));
-        if (rv !== null) rv.mul_(1 - momentum).add_(variance.detach().view(c).to(rv.dtype).mul((momentum * perChannel) / (perChannel - 1)));
+        // A tensor momentum (a 0-dim device tensor) keeps the update on the device, without a host read.
+        const keepFactor = typeof momentum === 'number' ? 1 - momentum : momentum.neg().add(1);
+        const unbiased = typeof momentum === 'number' ? (momentum * perChannel) / (perChannel - 1) : momentum.mul(perChannel / (perChannel - 1));
+        if (rm !== null) rm.mul_(keepFactor).add_(mean.detach().view(c).to(rm.dtype).mul(momentum));
+        if (rv !== null) rv.mul_(keepFactor).add_(variance.detach().view(c).to(rv.dtype).mul(unbiased));
       });
     }
     return affine(y, weight, bias, shape);

@@ -130,11 +130,12 @@ export abstract class _BatchNorm extends Module {
    */
   forward(input: Tensor): Tensor {
     this.checkInputDim(input);
-    let factor = this.momentum ?? 0;
+    let factor: number | Tensor = this.momentum ?? 0;
     const tracked = this.numBatchesTracked;
     if (this.training && this.trackRunningStats && tracked !== null) {
       noGrad(() => tracked.add_(1));
-      factor = this.momentum === null ? 1 / Number(tracked.itemSync()) : this.momentum;
+      // A cumulative average: 1 / batches seen, computed on the device (no host read on the GPU).
+      if (this.momentum === null) factor = noGrad(() => tracked.to(this.runningMean?.dtype ?? 'float32').reciprocal());
     }
     const useBatchStats = this.training || (this.runningMean === null && this.runningVar === null);
     const useRunning = !this.training || this.trackRunningStats;
