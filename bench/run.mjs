@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `pnpm bench`: typetorch side by side with tfjs-backend-cpu, tfjs-backend-wasm and PyTorch,
-// every number measured in this run on this machine (never compared with numbers from elsewhere).
+// `pnpm bench`: typetorch side by side with tfjs-backend-cpu, tfjs-backend-wasm and PyTorch (or,
+// with `--device webgpu`, with tfjs-backend-webgpu on the same adapter), every number measured in
+// this run on this machine (never compared with numbers from elsewhere).
 //
 // This file only orchestrates: parse options, run each column in its own process one after
 // another (lib/runner.mjs), build the table (lib/table.mjs), print it to stdout and save
@@ -10,7 +11,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, UsageError, USAGE } from './lib/args.mjs';
-import { FIGURES } from './lib/figures.mjs';
+import { figuresFor } from './lib/figures.mjs';
+import { adapterLine } from './lib/gpu.mjs';
 import { describeMachine, startLoadMeter } from './lib/machine.mjs';
 import { probeTorch, runNodeColumn, runTorchColumn, unavailableColumn } from './lib/runner.mjs';
 import { buildReport, COLUMN_TITLES, renderMarkdown } from './lib/table.mjs';
@@ -30,9 +32,12 @@ if (opts.help) {
 }
 
 const budgets = opts.quick ? BUDGETS.quick : BUDGETS.full;
+const figures = figuresFor(opts.device);
+const gpu = opts.device === 'webgpu';
 // A generous deadline per column: it only exists so that a hung or pathologically slow column
-// cannot stall the whole run (its partial results are kept).
-const timeoutS = opts.quick ? 300 : 900;
+// cannot stall the whole run (its partial results are kept). On WebGPU without a GPU (SwiftShader)
+// each figure can take up to a few times budgets.capS, so GPU columns get more.
+const timeoutS = gpu ? (opts.quick ? 900 : 1800) : opts.quick ? 300 : 900;
 const config = { device: opts.device, threads: opts.threads, budgets };
 const machine = describeMachine();
 
@@ -54,7 +59,7 @@ for (const column of opts.only) {
   const meter = startLoadMeter();
   const r =
     column === 'pytorch'
-      ? await runTorchColumn({ ...config, figures: FIGURES }, timeoutS)
+      ? await runTorchColumn({ ...config, figures }, timeoutS)
       : await runNodeColumn(column, config, timeoutS);
   r.otherLoad = meter.stop(r.cpuSeconds);
   results[column] = r;
@@ -63,10 +68,12 @@ for (const column of opts.only) {
   process.stderr.write(`bench: ${COLUMN_TITLES[column]}: ${status} (${((Date.now() - started) / 1e3).toFixed(1)} s${load})\n`);
 }
 
-const report = buildReport(FIGURES, opts.only, results);
+const report = buildReport(figures, opts.only, results);
+const adapters = gpu ? describeAdapters(results) : null;
 const header =
   `typetorch bench${opts.quick ? ' (--quick: short budgets, noisy)' : ''}: ${machine.cpu}, ${machine.cores} cores, ` +
-  `Node ${machine.node}, device ${opts.device}; median of ${budgets.reps} × ${budgets.budgetS} s`;
+  `Node ${machine.node}, device ${opts.device}; median of ${budgets.reps} × ${budgets.budgetS} s` +
+  (adapters ? `\n\n${adapters.text}` : '');
 process.stdout.write(`${header}\n\n${renderMarkdown(report, results)}\n`);
 
 const outDir = fileURLToPath(new URL('./results/', import.meta.url));
@@ -76,6 +83,7 @@ const json = {
   options: { quick: opts.quick, device: opts.device, threads: opts.threads, columns: opts.only },
   budgets,
   machine,
+  ...(adapters && { adapter: adapters.adapter, swiftshader: adapters.swiftshader }),
   columns: Object.fromEntries(
     opts.only.map((c) => [
       c,
@@ -100,7 +108,7 @@ const json = {
               calls: cell.timing.calls,
               ...(cell.warning && { warning: cell.warning }),
             }
-          : { error: cell.error },
+          : { error: cell.error, ...(cell.tooSlow && { tooSlow: true }) },
       ]),
     ),
     typetorchVsBestPeer: ratio,
@@ -109,3 +117,24 @@ const json = {
 };
 writeFileSync(`${outDir}latest.json`, `${JSON.stringify(json, null, 2)}\n`);
 process.stderr.write(`bench: wrote ${fileURLToPath(new URL('./results/latest.json', import.meta.url))}\n`);
+
+/**
+ * The GPU run's adapter, as the columns' processes saw it (each requests its own from Dawn; they
+ * should agree, and the header says so if they do not), and whether it is SwiftShader.
+ */
+function describeAdapters(columnResults) {
+  const seen = opts.only.map((c) => [c, columnResults[c].info?.adapter]).filter(([, a]) => a);
+  if (!seen.length) return { text: 'adapter: unknown (no GPU column started)', adapter: null, swiftshader: null };
+  const lines = [...new Set(seen.map(([, a]) => adapterLine(a)))];
+  const swiftshader = seen.some(([, a]) => a.swiftshader);
+  let text =
+    lines.length === 1
+      ? `adapter: ${lines[0]}, used by ${seen.map(([c]) => COLUMN_TITLES[c]).join(' and ')}`
+      : `adapters DIFFER between columns: ${seen.map(([c, a]) => `${COLUMN_TITLES[c]}: ${adapterLine(a)}`).join('; ')}`;
+  if (swiftshader) {
+    text +=
+      '\n\n**SwiftShader**: a CPU implementation of Vulkan (no GPU on this machine). These figures are only ' +
+      'a sanity check that every figure runs and is correct; they say nothing about GPU performance.';
+  }
+  return { text, adapter: seen[0][1], swiftshader };
+}

@@ -9,16 +9,26 @@
 // own chatter (the parent forwards them to its stderr).
 //
 // argv: <column> <JSON {device, threads, budgets}>
+//
+// GPU cases (case.async) differ in three ways: reads are promises, timing is time to completion
+// (lib/timing.mjs measureAsync), and a figure whose single call exceeds budgets.capS, or is
+// predicted to from a smaller figure of the same kind, is reported as too slow on this adapter
+// instead of stalling the column (SwiftShader runs a 4096² matmul for many minutes).
 
+import { performance } from 'node:perf_hooks';
 import { checkResult } from './check.mjs';
-import { FIGURES } from './figures.mjs';
-import { measure } from './timing.mjs';
+import { figuresFor, flopsOf } from './figures.mjs';
+import { measure, measureAsync } from './timing.mjs';
 
 const SUITES = {
   typetorch: async () => (await import('../suites/typetorch.mjs')).load,
   'tfjs-cpu': async () => (await import('../suites/tfjs.mjs')).tfjsSuite('cpu').load,
   'tfjs-wasm': async () => (await import('../suites/tfjs.mjs')).tfjsSuite('wasm').load,
+  'tfjs-webgpu': async () => (await import('../suites/tfjs.mjs')).tfjsSuite('webgpu').load,
 };
+
+/** What withinCap resolves to when the cap passes first (declared before the main code runs). */
+const OVER_CAP = Symbol('over cap');
 
 const [column, configJson] = process.argv.slice(2);
 const config = JSON.parse(configJson);
@@ -35,9 +45,10 @@ try {
     process.exit(0);
   }
   await send({ type: 'info', info: suite.info });
-  for (const fig of FIGURES) {
+  const rates = new Map();
+  for (const fig of figuresFor(config.device)) {
     process.stderr.write(`  ${column}: ${fig.label}\n`);
-    await send({ type: 'figure', id: fig.id, ...runFigure(suite, fig, config.budgets) });
+    await send({ type: 'figure', id: fig.id, ...(await runFigure(suite, fig, config.budgets, rates)) });
   }
 } catch (e) {
   await send({ type: 'fatal', error: message(e) });
@@ -48,10 +59,11 @@ await send({ type: 'cpu', seconds: (user + system) / 1e6 });
 // keep this process alive until the parent's deadline.
 process.exit(0);
 
-function runFigure(suite, fig, budgets) {
+async function runFigure(suite, fig, budgets, rates) {
   let c;
   try {
-    c = suite.makeCase(fig);
+    c = await suite.makeCase(fig);
+    if (c.async) return await runGpuFigure(c, fig, budgets, rates);
     // Check the first result before spending time on timing it: a wrong result is an error cell.
     const problem = checkResult(fig, c.inputs, c.read(c.step()));
     if (problem) return { error: `wrong result: ${problem}` };
@@ -63,11 +75,61 @@ function runFigure(suite, fig, budgets) {
     return { error: message(e) };
   } finally {
     try {
-      c?.dispose();
+      await c?.dispose();
     } catch {
       // Already failing: the first error is the one worth reporting.
     }
   }
+}
+
+/**
+ * A GPU case: predict, check the first result under the cap, time to completion. `rates` holds,
+ * per family of figures, the seconds per unit of work (FLOP, or image for training) of the last
+ * figure of that family this column measured; figures come smallest first, so the prediction is an overestimate
+ * on real GPUs (bigger problems run at higher rates) and only ever skips on very slow adapters.
+ * Disposal is left to runFigure's finally.
+ */
+async function runGpuFigure(c, fig, budgets, rates) {
+  const work = fig.unit === 'GFLOP/s' ? flopsOf(fig) : fig.n;
+  // Predict only within a family whose cost scales with `work`: square matmuls, one conv layer
+  // (forward, then forward + backward), the Net at two batch sizes. A small conv's rate says
+  // nothing about a large one's (launch overhead, occupancy).
+  const family = fig.kind === 'conv' ? `conv ${JSON.stringify(fig.conv)}` : fig.kind;
+  const known = rates.get(family);
+  if (known && work * known.rate > budgets.capS) {
+    return {
+      tooSlow:
+        `too slow on this adapter: one call would take about ${(work * known.rate).toFixed(0)} s ` +
+        `(at the rate of "${known.label}"), over the per-figure cap of ${budgets.capS} s`,
+    };
+  }
+  const started = performance.now();
+  const pending = c.read(c.step());
+  const first = await withinCap(pending, budgets.capS);
+  if (first === OVER_CAP) {
+    process.stderr.write(`  (over the ${budgets.capS} s cap: waiting for the device to finish before the next figure)\n`);
+    await pending.catch(() => undefined);
+    rates.set(family, { rate: (performance.now() - started) / 1e3 / work, label: fig.label });
+    return { tooSlow: `too slow on this adapter: the first call took over the per-figure cap of ${budgets.capS} s` };
+  }
+  // The first call includes pipeline compilation: an upper bound, replaced by the median below.
+  rates.set(family, { rate: (performance.now() - started) / 1e3 / work, label: fig.label });
+  const problem = checkResult(fig, c.inputs, first);
+  if (problem) return { error: `wrong result: ${problem}` };
+  const timing = await measureAsync(c, budgets);
+  rates.set(family, { rate: timing.median / work, label: fig.label });
+  const warning = await c.dispose();
+  c.dispose = () => null; // disposed: runFigure's finally must not free it twice
+  return { timing, ...(warning && { warning }) };
+}
+
+/** Resolves to the promise's value, or to OVER_CAP after capS seconds (the work goes on). */
+function withinCap(promise, capS) {
+  let timer;
+  const cap = new Promise((resolve) => {
+    timer = setTimeout(() => resolve(OVER_CAP), capS * 1e3);
+  });
+  return Promise.race([promise, cap]).finally(() => clearTimeout(timer));
 }
 
 function message(e) {

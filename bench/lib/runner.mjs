@@ -9,6 +9,7 @@
 
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { gpuChildEnv } from './gpu.mjs';
 
 const CHILD = fileURLToPath(new URL('./child.mjs', import.meta.url));
 const TORCH_SCRIPT = fileURLToPath(new URL('../torch_bench.py', import.meta.url));
@@ -20,22 +21,24 @@ export const PYTHON = process.env.TYPETORCH_BENCH_PYTHON ?? '/usr/bin/python3';
  * @property {object} [info]       version, threads, ... as the suite reported them
  * @property {string} [error]      why the column has no figures at all (load failure, crash)
  * @property {string} [unavailable] why the column was not run (PyTorch missing)
- * @property {Record<string, {timing?: object, error?: string, warning?: string}>} figures
+ * @property {Record<string, {timing?: object, error?: string, tooSlow?: string, warning?: string}>} figures
  * @property {number} [cpuSeconds]  the column process's own CPU time (user + system)
  * @property {number | null} [otherLoad]  set by run.mjs: other processes' cores meanwhile
  */
 
 /**
- * @param {'typetorch' | 'tfjs-cpu' | 'tfjs-wasm'} column
+ * @param {'typetorch' | 'tfjs-cpu' | 'tfjs-wasm' | 'tfjs-webgpu'} column
  * @param {object} config  {device, threads, budgets}
  * @param {number} timeoutS
  * @returns {Promise<ColumnResult>}
  */
 export function runNodeColumn(column, config, timeoutS) {
   // --expose-gc: timing.mjs collects garbage between figures (never inside a timed block).
+  // WebGPU columns: Vulkan's loader reads its variables at process start (see lib/gpu.mjs).
   const child = fork(CHILD, [column, JSON.stringify(config)], {
     execArgv: ['--expose-gc'],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    ...(config.device === 'webgpu' && { env: gpuChildEnv() }),
   });
   const result = newResult();
   child.on('message', (msg) => absorb(result, msg));

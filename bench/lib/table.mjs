@@ -15,6 +15,7 @@ export const COLUMN_TITLES = {
   typetorch: 'typetorch',
   'tfjs-cpu': 'tfjs-cpu',
   'tfjs-wasm': 'tfjs-wasm',
+  'tfjs-webgpu': 'tfjs-webgpu',
   pytorch: 'PyTorch',
 };
 
@@ -42,6 +43,9 @@ export function buildReport(figures, columns, results) {
         const value = toUnit(fig, got.timing.median);
         const warn = got.warning ? note(`${COLUMN_TITLES[col]}, ${fig.label}: ${got.warning}`) : null;
         cells[col] = { value, timing: got.timing, ...(got.warning && { warning: got.warning }), ref: warn };
+      } else if (got?.tooSlow) {
+        // Not a failure: this adapter (SwiftShader) would need longer than the cap for one call.
+        cells[col] = { error: got.tooSlow, tooSlow: true, ref: note(`${COLUMN_TITLES[col]}, ${fig.label}: ${got.tooSlow}`) };
       } else if (got?.error) {
         cells[col] = { error: got.error, ref: note(`${COLUMN_TITLES[col]}, ${fig.label}: ${got.error}`) };
       } else {
@@ -107,7 +111,7 @@ export function renderMarkdown(report, results) {
     for (const col of columns) {
       const cell = cells[col];
       if (cell.value !== undefined) line.push(formatNumber(cell.value) + (cell.ref ? ` [${cell.ref}]` : ''));
-      else line.push(`${cell.unavailable ? 'n/a' : '✗'} [${cell.ref}]`);
+      else line.push(`${cell.unavailable ? 'n/a' : cell.tooSlow ? 'too slow' : '✗'} [${cell.ref}]`);
     }
     if (withRatio) line.push(r ? `${formatRatio(r.factor)}× ${COLUMN_TITLES[r.vs]}` : '—');
     return line;
@@ -115,6 +119,8 @@ export function renderMarkdown(report, results) {
   // What each column actually ran: versions and thread counts change the numbers as much as code.
   for (const [label, key] of [['version', 'version'], ['threads used', 'threads']]) {
     const line = [label, ...columns.map((c) => String(results[c].info?.[key] ?? '—'))];
+    // GPU columns choose no thread count: a row of dashes says nothing.
+    if (key === 'threads' && line.slice(1).every((v) => v === '—')) continue;
     if (withRatio) line.push('');
     body.push(line);
   }

@@ -57,6 +57,58 @@ export function measure(work, { warmupS, budgetS, reps }) {
   return { samples, median: median(samples), calls, batch };
 }
 
+/** GPU figures: aim for this many batches per repetition, each ending in a read (see measureAsync). */
+const GPU_BATCHES_PER_REP = 10;
+
+/**
+ * The GPU version of {@link measure}: `step` only records and submits work, so timing it alone
+ * would time submission. Every batch therefore ends with `await sync(last)`, a read that resolves
+ * when the device has finished everything submitted before it: each repetition is time to
+ * completion, and at most one batch of work (~1/10 of a repetition) is ever queued ahead of the
+ * clock (an unbounded queue of 4096² matmuls would also exhaust device memory).
+ *
+ * Warm-up runs whole calls to completion (step + read), at least one; the first call (the check,
+ * in lib/child.mjs) has already compiled the pipelines. When a single call takes longer than a
+ * repetition's budget, each repetition is one call and the number of repetitions is cut so that
+ * the figure stays within its total budget (at least one): on SwiftShader a 2048² matmul takes
+ * minutes.
+ * @template R
+ * @param {{ step: () => R, sync: (last: R) => Promise<unknown> }} work
+ * @param {{ warmupS: number, budgetS: number, reps: number }} opts
+ * @returns {Promise<{ samples: number[], median: number, calls: number, batch: number }>}
+ */
+export async function measureAsync(work, { warmupS, budgetS, reps }) {
+  const { step, sync } = work;
+  globalThis.gc?.();
+
+  let warmCalls = 0;
+  const warmStart = performance.now();
+  do {
+    await sync(step());
+    warmCalls++;
+  } while (performance.now() - warmStart < warmupS * 1e3);
+  const estimate = (performance.now() - warmStart) / 1e3 / warmCalls;
+  const batch = Math.max(1, Math.floor(budgetS / GPU_BATCHES_PER_REP / estimate));
+  const repCount = estimate > budgetS ? Math.max(1, Math.min(reps, Math.floor((reps * budgetS) / estimate))) : reps;
+
+  const samples = [];
+  let calls = 0;
+  for (let r = 0; r < repCount; r++) {
+    let count = 0;
+    let last;
+    const start = performance.now();
+    do {
+      for (let i = 0; i < batch; i++) last = step();
+      count += batch;
+      await sync(last);
+    } while (performance.now() - start < budgetS * 1e3);
+    const seconds = (performance.now() - start) / 1e3;
+    samples.push(seconds / count);
+    calls += count;
+  }
+  return { samples, median: median(samples), calls, batch };
+}
+
 /** @param {number[]} xs */
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -64,10 +116,14 @@ export function median(xs) {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-/** Timing settings: full run vs. `--quick` smoke check (same method, smaller budgets). */
+/**
+ * Timing settings: full run vs. `--quick` smoke check (same method, smaller budgets). `capS` (GPU
+ * figures only): a figure whose single call takes (or is predicted to take) longer is reported as
+ * too slow on this adapter instead of being timed; only SwiftShader comes near it.
+ */
 export const BUDGETS = {
-  full: { warmupS: 0.3, budgetS: 0.5, reps: 5 },
+  full: { warmupS: 0.3, budgetS: 0.5, reps: 5, capS: 60 },
   // The quick warm-up is still long enough for V8 to optimise the small-op paths: with 20 ms the
   // tfjs add measured 15-50 µs instead of ~2 µs, which is noise no smoke check should print.
-  quick: { warmupS: 0.1, budgetS: 0.05, reps: 3 },
+  quick: { warmupS: 0.1, budgetS: 0.05, reps: 3, capS: 30 },
 };

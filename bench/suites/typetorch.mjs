@@ -6,10 +6,17 @@
 //   { inputs: {a, b} (host copies), step() -> result, sync(result), read(result) -> array,
 //     dispose() -> warning or null }.
 // lib/child.mjs drives it (check first result, then time step/sync).
+//
+// `--device webgpu`: the GPU comes from lib/gpu.mjs (Dawn, the same adapter tfjs-webgpu gets) and
+// @typetorch/backend-webgpu's initWebGPU() (the built package, like 'typetorch'). Cases are then
+// async (see gpuCase): operands are made on the CPU and moved with `.to('webgpu')`, as users do;
+// reads are `await t.data()`; results and intermediates are disposed (dispose(), torch.tidy), not
+// left to the garbage collector.
 
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openGpu } from '../lib/gpu.mjs';
 
 /**
  * @param {{ device: string, threads: number }} opts
@@ -22,6 +29,7 @@ export async function load({ device, threads }) {
     // The usual cause: the packages are not built yet. Say so next to the raw error.
     throw new Error(`typetorch failed to load (built? run \`pnpm build\`): ${firstLine(e)}`, { cause: e });
   }
+  if (device === 'webgpu') return loadWebGPU(torch);
   // Use the requested thread count if typetorch has PyTorch's knob; otherwise it is plain
   // single-threaded JavaScript and says so in the table.
   if (typeof torch.setNumThreads === 'function') torch.setNumThreads(threads);
@@ -64,6 +72,10 @@ export async function load({ device, threads }) {
         return tensorCase({ a: host(a), b: host(b) }, step, host);
       }
       if (fig.kind === 'train') return trainCase(torch, fig.n, randn, host);
+      if (fig.kind === 'conv') {
+        const c = convTensors(torch, fig, (t) => t);
+        return tensorCase(c.inputs, c.step, (r) => (fig.backward ? { dx: host(r[0]), dw: host(r[1]) } : host(r)));
+      }
       throw new Error(`no typetorch case for ${fig.kind}`);
     },
   };
@@ -74,6 +86,15 @@ export async function load({ device, threads }) {
  * forward, CrossEntropyLoss, backward, SGD (lr 0.001, momentum 0.9) step. The result is the loss.
  */
 function trainCase(torch, batch, randn, host) {
+  const { step } = tutorialNet(torch, randn([batch, 3, 32, 32]), torch.randint(0, 10, [batch]));
+  return tensorCase({}, step, host);
+}
+
+/**
+ * The tutorial Net, its loss and SGD, on the device of `inputs` (the net is moved there).
+ * @returns {{ net: object, step: () => object }}  step() runs one training step and returns the loss
+ */
+function tutorialNet(torch, inputs, labels) {
   const { nn, optim } = torch;
   const F = nn.functional;
   class Net extends nn.Module {
@@ -93,10 +114,9 @@ function trainCase(torch, batch, randn, host) {
     }
   }
   const net = new Net();
+  if (inputs.device !== 'cpu') net.to(inputs.device);
   const criterion = new nn.CrossEntropyLoss();
   const optimizer = new optim.SGD(net.parameters(), { lr: 0.001, momentum: 0.9 });
-  const inputs = randn([batch, 3, 32, 32]);
-  const labels = torch.randint(0, 10, [batch]);
   const step = () => {
     optimizer.zeroGrad();
     const loss = criterion.call(net.call(inputs), labels);
@@ -104,7 +124,129 @@ function trainCase(torch, batch, randn, host) {
     optimizer.step();
     return loss;
   };
-  return tensorCase({}, step, host);
+  return { net, step };
+}
+
+/**
+ * conv2d as PyTorch writes it: NCHW input, [Cout, Cin, K, K] weight, stride 1, padding, no bias;
+ * backward is `y.backward(dy)` with both x and w requiring grad, giving [x.grad, w.grad]. Gradients
+ * are set to null before each step (PyTorch's zero_grad(set_to_none=True)), so no step pays for
+ * accumulating into the previous one (tfjs's tf.grads returns fresh gradients too).
+ * @param {(t: object) => object} place  moves a CPU tensor to the measured device
+ * @param {(fn: () => void) => void} [scope]  runs the step's graph in a scope that frees it (tidy)
+ */
+function convTensors(torch, fig, place, scope = (fn) => fn()) {
+  const { cin, cout, size, k, pad } = fig.conv;
+  const out = size + 2 * pad - k + 1;
+  const F = torch.nn.functional;
+  const xCpu = torch.randn([fig.n, cin, size, size]);
+  const wCpu = torch.randn([cout, cin, k, k]).mul(1 / Math.sqrt(cin * k * k));
+  const dyCpu = torch.randn([fig.n, cout, out, out]);
+  const inputs = { x: xCpu.dataSync(), w: wCpu.dataSync(), dy: dyCpu.dataSync() };
+  const x = place(xCpu).detach().requiresGrad_(!!fig.backward);
+  const w = place(wCpu).detach().requiresGrad_(!!fig.backward);
+  const dy = place(dyCpu);
+  const forward = () => F.conv2d(x, w, null, { padding: pad });
+  const step = fig.backward
+    ? () => {
+        x.grad = null;
+        w.grad = null;
+        scope(() => forward().backward(dy));
+        return [x.grad, w.grad];
+      }
+    : forward;
+  return { inputs, step, owned: [x, w, dy] };
+}
+
+/**
+ * The WebGPU column: typetorch on the adapter lib/gpu.mjs opened (initWebGPU finds the same
+ * navigator.gpu), registered as the device 'webgpu'.
+ */
+async function loadWebGPU(torch) {
+  const adapter = await openGpu();
+  let webgpu;
+  try {
+    webgpu = await import('@typetorch/backend-webgpu');
+  } catch (e) {
+    throw new Error(`@typetorch/backend-webgpu failed to load (built? run \`pnpm build\`): ${firstLine(e)}`, { cause: e });
+  }
+  // tfjs-webgpu asks for the high-performance adapter: so do we (one GPU or SwiftShader: the same).
+  await webgpu.initWebGPU({ powerPreference: 'high-performance' });
+  const toGpu = (t) => t.to('webgpu');
+  return {
+    info: { version: packageVersion(), threads: '—', device: 'webgpu', adapter },
+    makeCase: (fig) => gpuCase(torch, fig, toGpu),
+  };
+}
+
+/**
+ * A WebGPU case. The end-of-batch read fetches one element of the last result (a one-element view,
+ * 4 bytes to the host): the runtime submits everything recorded before a read and the queue runs
+ * in order, so it resolves once all earlier work is done, without copying a 4096² product on the
+ * clock. The previous step's result is disposed by the next step; training steps after the first
+ * run in torch.tidy (the first creates SGD's momentum buffers, which must outlive it).
+ * dispose() compares the device's live storages at the end with those after the first step.
+ */
+async function gpuCase(torch, fig, toGpu) {
+  let inputs = {};
+  let step;
+  let owned = [];
+  let extra = () => {};
+  if (fig.kind === 'matmul') {
+    const aCpu = torch.randn([fig.n, fig.n]);
+    const bCpu = torch.randn([fig.n, fig.n]);
+    inputs = { a: aCpu.dataSync(), b: bCpu.dataSync() };
+    const a = toGpu(aCpu);
+    const b = toGpu(bCpu);
+    owned = [a, b];
+    step = fig.transposed ? () => a.matmul(b.t()) : () => a.matmul(b);
+  } else if (fig.kind === 'conv') {
+    const c = convTensors(torch, fig, toGpu, (fn) => torch.tidy(fn));
+    ({ inputs, step, owned } = c);
+  } else if (fig.kind === 'train') {
+    const x = toGpu(torch.randn([fig.n, 3, 32, 32]));
+    const labels = toGpu(torch.randint(0, 10, [fig.n]));
+    const { net, step: body } = tutorialNet(torch, x, labels);
+    owned = [x, labels];
+    extra = () => {
+      for (const p of net.parameters()) p.dispose();
+    };
+    let first = true;
+    step = () => {
+      if (!first) return torch.tidy(body);
+      first = false;
+      return body();
+    };
+  } else {
+    throw new Error(`no typetorch case for ${fig.kind}`);
+  }
+  const free = (r) => (Array.isArray(r) ? r.forEach((t) => t?.dispose()) : r.dispose());
+  const last = (r) => (Array.isArray(r) ? r[r.length - 1] : r);
+  const live = () => torch.memory('webgpu').numStorages;
+  let prev = null;
+  let calls = 0;
+  let baseline = null;
+  return {
+    async: true,
+    inputs,
+    step() {
+      if (++calls === 2) baseline = live();
+      const r = step();
+      if (prev) free(prev);
+      prev = r;
+      return r;
+    },
+    sync: async (r) => (await last(r).reshape(-1).index(0).data())[0],
+    read: async (r) => (Array.isArray(r) ? { dx: await r[0].data(), dw: await r[1].data() } : r.data()),
+    dispose() {
+      const leaked = baseline === null ? 0 : live() - baseline;
+      if (prev) free(prev);
+      prev = null;
+      for (const t of owned) t.dispose();
+      extra();
+      return leaked > 0 ? `${leaked} more live webgpu storages at the end than after the first step` : null;
+    },
+  };
 }
 
 function tensorCase(inputs, step, host) {

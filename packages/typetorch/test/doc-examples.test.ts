@@ -12,6 +12,7 @@ const FILES = [
   'packages/core/README.md',
   'packages/autograd/README.md',
   'packages/backend-cpu/README.md',
+  'packages/backend-webgpu/README.md',
   'packages/typetorch/README.md',
   'packages/optim/README.md',
   'packages/nn/README.md',

@@ -28,13 +28,17 @@
  *   `pad(x, [1, 2], { mode: 'reflect' })`, `normalize(x, { p, dim, eps })`, `oneHot(x, { numClasses: 5 })`,
  *   `softmax(x, { dim: 1 })`, `dropout(x, { p: 0.5, training: false })`);
  * - errors: the step PyTorch fails at (`"at": "constructor"` or `"forward"`) throws an Error with a
- *   message; the steps before it must succeed.
+ *   message; the steps before it must succeed;
+ * - devices (`runNNCase(c, { device })`, default `'cpu'`): the module is moved with `m.to(device)`
+ *   right after construction; every tensor the case builds (inputs, state dict values, tensor
+ *   options, gradient outputs) is built on the CPU and moved there (see `buildTensor`).
  *
  * @module
  */
 import * as torch from 'typetorch';
 import {
-  applyTransforms, buildTensor, compareTensor, errorMessage, outputsOf, resolveArg, type TensorSpec, type Tolerance,
+  applyTransforms, buildTensor, compareTensor, errorMessage, outputsOf, resolveArg,
+  type RunOptions, type TensorSpec, type Tolerance,
 } from './parity-runner.js';
 
 /** An expected error. */
@@ -154,21 +158,23 @@ const NN = (torch as unknown as { nn?: Record<string, unknown> & { functional?: 
 // ---- helpers ----
 
 /** Resolves `{"tensor": spec}` (constructor options) and `{"input": k}` (functional arguments). */
-function resolveValue(v: unknown, views: readonly TT[]): unknown {
-  if (Array.isArray(v)) return v.map((x) => resolveValue(x, views));
+function resolveValue(v: unknown, views: readonly TT[], device: string): unknown {
+  if (Array.isArray(v)) return v.map((x) => resolveValue(x, views, device));
   if (v !== null && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    if (o.tensor !== undefined) return buildTensor(o.tensor as TensorSpec);
+    if (o.tensor !== undefined) return buildTensor(o.tensor as TensorSpec, false, device);
     return resolveArg(v, views as never);
   }
   return v;
 }
 
 /** The call's arguments: the fixture's positional ones, then its options object (when it has one). */
-function withOptions(args: unknown[], options: Record<string, unknown> | undefined, views: readonly TT[]): unknown[] {
-  const out = args.map((a) => resolveValue(a, views));
+function withOptions(
+  args: unknown[], options: Record<string, unknown> | undefined, views: readonly TT[], device: string,
+): unknown[] {
+  const out = args.map((a) => resolveValue(a, views, device));
   if (options !== undefined && Object.keys(options).length > 0) {
-    out.push(Object.fromEntries(Object.entries(options).map(([k, v]) => [k, resolveValue(v, views)])));
+    out.push(Object.fromEntries(Object.entries(options).map(([k, v]) => [k, resolveValue(v, views, device)])));
   }
   return out;
 }
@@ -178,8 +184,8 @@ function stateDictOf(m: ModuleLike): Record<string, TT> {
   return sd instanceof Map ? Object.fromEntries(sd) : sd;
 }
 
-function buildLeaves(specs: readonly TensorSpec[]): { leaves: TT[]; views: TT[] } {
-  const leaves = specs.map((s) => buildTensor(s, s.requires_grad === true) as unknown as TT);
+function buildLeaves(specs: readonly TensorSpec[], device: string): { leaves: TT[]; views: TT[] } {
+  const leaves = specs.map((s) => buildTensor(s, s.requires_grad === true, device) as unknown as TT);
   const views = specs.map((s, i) => applyTransforms(leaves[i] as never, s.transform) as unknown as TT);
   return { leaves, views };
 }
@@ -195,14 +201,14 @@ async function compareOutputs(label: string, outs: TT[], want: TensorSpec | Tens
   return problems;
 }
 
-async function runBackward(outs: TT[], gradOutput: TensorSpec | (TensorSpec | null)[]): Promise<void> {
+async function runBackward(outs: TT[], gradOutput: TensorSpec | (TensorSpec | null)[], device: string): Promise<void> {
   if (!Array.isArray(gradOutput)) {
-    await outs[0].backward(buildTensor(gradOutput) as unknown as TT);
+    await outs[0].backward(buildTensor(gradOutput, false, device) as unknown as TT);
     return;
   }
   const pairs: [TT, TT][] = [];
   gradOutput.forEach((g, i) => {
-    if (g) pairs.push([outs[i], buildTensor(g) as unknown as TT]);
+    if (g) pairs.push([outs[i], buildTensor(g, false, device) as unknown as TT]);
   });
   if (pairs.length === 1) {
     await pairs[0][0].backward(pairs[0][1]);
@@ -239,13 +245,14 @@ async function readAll(outs: TT[]): Promise<void> {
 
 // ---- modules ----
 
-/** Constructs the module of a case (float64 cases moved to float64). */
-export function constructModule(c: ModuleCase): ModuleLike {
+/** Constructs the module of a case (float64 cases moved to float64), on `device`. */
+export function constructModule(c: ModuleCase, device = 'cpu'): ModuleLike {
   if (!NN) throw new Error('typetorch has no torch.nn');
   const ctor = NN[c.ctor];
   if (typeof ctor !== 'function') throw new Error(`typetorch has no nn.${c.ctor}`);
-  const m = new (ctor as ModuleCtor)(...withOptions(c.args, c.options, []));
+  const m = new (ctor as ModuleCtor)(...withOptions(c.args, c.options, [], device));
   if (c.dtype === 'float64') m.to('float64');
+  if (device !== 'cpu') m.to(device);
   return m;
 }
 
@@ -253,14 +260,14 @@ function describeCtor(c: ModuleCase): string {
   return `new nn.${c.ctor}(${[...c.args, ...(c.options ? [c.options] : [])].map((a) => JSON.stringify(a)).join(', ')})`;
 }
 
-async function runModuleCase(c: ModuleCase): Promise<string[]> {
+async function runModuleCase(c: ModuleCase, device: string): Promise<string[]> {
   if (!NN || typeof NN[c.ctor] !== 'function') return [`typetorch has no nn.${c.ctor}`];
   const errorAt = 'error' in c.out ? (c.out.at ?? 'forward') : null;
-  if (errorAt === 'constructor') return expectError(c, async () => constructModule(c));
+  if (errorAt === 'constructor') return expectError(c, async () => constructModule(c, device));
 
   let m: ModuleLike;
   try {
-    m = constructModule(c);
+    m = constructModule(c, device);
   } catch (e) {
     return [`${describeCtor(c)} threw: ${errorMessage(e)}`];
   }
@@ -281,7 +288,7 @@ async function runModuleCase(c: ModuleCase): Promise<string[]> {
   }
   if (c.state_dict && Object.keys(c.state_dict).length > 0) {
     const sd: Record<string, TT> = {};
-    for (const [k, s] of Object.entries(c.state_dict)) sd[k] = buildTensor(s) as unknown as TT;
+    for (const [k, s] of Object.entries(c.state_dict)) sd[k] = buildTensor(s, false, device) as unknown as TT;
     try {
       m.loadStateDict(sd, { strict: keysAgree });
     } catch (e) {
@@ -297,7 +304,7 @@ async function runModuleCase(c: ModuleCase): Promise<string[]> {
 
   // warm-up passes (forward only)
   for (const [i, pass] of (c.warmup ?? []).entries()) {
-    const { views } = buildLeaves(pass.inputs);
+    const { views } = buildLeaves(pass.inputs, device);
     let outs: TT[];
     try {
       outs = outputsOf(m.call(...views));
@@ -308,7 +315,7 @@ async function runModuleCase(c: ModuleCase): Promise<string[]> {
   }
 
   // main pass
-  const { leaves, views } = buildLeaves(c.inputs);
+  const { leaves, views } = buildLeaves(c.inputs, device);
   if (errorAt === 'forward' || 'error' in c.out) {
     return [...problems, ...(await expectError(c, async () => readAll(outputsOf(m.call(...views)))))];
   }
@@ -323,7 +330,7 @@ async function runModuleCase(c: ModuleCase): Promise<string[]> {
   if (c.grad_output && c.grads) {
     let backwardOk = true;
     try {
-      await runBackward(outs, c.grad_output);
+      await runBackward(outs, c.grad_output, device);
     } catch (e) {
       backwardOk = false;
       problems.push(`backward threw: ${errorMessage(e)}`);
@@ -371,24 +378,29 @@ async function runModuleCase(c: ModuleCase): Promise<string[]> {
 
 // ---- functional ----
 
-async function runFunctionalCase(c: FunctionalCase): Promise<string[]> {
+async function runFunctionalCase(c: FunctionalCase, device: string): Promise<string[]> {
   const fns = NN?.functional;
   const fn = fns?.[c.fn];
   if (typeof fn !== 'function') return [`typetorch has no nn.functional.${c.fn}`];
-  const { leaves, views } = buildLeaves(c.inputs);
-  const call = (): unknown => (fn as Fn)(...withOptions(c.args, c.options, views));
-  if ('error' in c.out) return expectError(c, async () => readAll(outputsOf(call())));
+  const { leaves, views } = buildLeaves(c.inputs, device);
+  // On a device without synchronous reads, a function with an async form (oneHotAsync) uses it.
+  const asyncFn = device === 'cpu' ? undefined : fns?.[`${c.fn}Async`];
+  const call = async (): Promise<unknown> =>
+    typeof asyncFn === 'function'
+      ? await (asyncFn as (...a: unknown[]) => Promise<unknown>)(...withOptions(c.args, c.options, views, device))
+      : (fn as Fn)(...withOptions(c.args, c.options, views, device));
+  if ('error' in c.out) return expectError(c, async () => readAll(outputsOf(await call())));
 
   let outs: TT[];
   try {
-    outs = outputsOf(call());
+    outs = outputsOf(await call());
   } catch (e) {
     return [`nn.functional.${c.fn} threw: ${errorMessage(e)}`];
   }
   const problems = await compareOutputs('output', outs, c.out);
   if (c.grad_output && c.grads) {
     try {
-      await runBackward(outs, c.grad_output);
+      await runBackward(outs, c.grad_output, device);
     } catch (e) {
       return [...problems, `backward threw: ${errorMessage(e)}`];
     }
@@ -400,8 +412,9 @@ async function runFunctionalCase(c: FunctionalCase): Promise<string[]> {
 }
 
 /** Runs a case; returns the problems found, one line each (empty when typetorch matches PyTorch). */
-export async function runNNCase(c: NNCase): Promise<string[]> {
-  return c.kind === 'module' ? runModuleCase(c) : runFunctionalCase(c);
+export async function runNNCase(c: NNCase, options: RunOptions = {}): Promise<string[]> {
+  const device = options.device ?? 'cpu';
+  return c.kind === 'module' ? runModuleCase(c, device) : runFunctionalCase(c, device);
 }
 
 /** The problems with a module's `toString()` compared with PyTorch's repr (empty when equal). */
