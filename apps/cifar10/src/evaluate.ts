@@ -25,8 +25,13 @@ export async function evaluate(net: torch.nn.Module, batches: Batches, numClasse
   for await (const batch of batches) {
     let [images, labels] = batch;
     if (device !== 'cpu') [images, labels] = [images.to(device), labels.to(device)];
-    const predicted = torch.noGrad(() => net.call(images).argmax(1));
+    const predicted = torch.tidy(() => torch.noGrad(() => net.call(images).argmax(1)));
     const [p, t] = [(await predicted.tolist()) as number[], (await labels.tolist()) as number[]];
+    predicted.dispose();
+    if (device !== 'cpu') {
+      images.dispose();
+      labels.dispose();
+    }
     for (let k = 0; k < p.length; k++) {
       result.total += 1;
       result.classTotal[t[k]] += 1;

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import * as torch from 'typetorch';
 import { parseOptions, USAGE, UsageError, type Options } from './args.js';
 import { loadData } from './data.js';
+import { prepareDevice } from './device.js';
 import { accuracy, accuracyLines, evaluate } from './evaluate.js';
 import { firstImages, saveGrid, savePredictions } from './images.js';
 import { Net } from './net.js';
@@ -15,19 +16,10 @@ import { writeLossPlot } from './plot.js';
 import { createReporter, type Reporter } from './progress.js';
 import { train } from './train.js';
 
-/** Throws a clear error when `--device` names a device no backend provides (WebGPU is not built yet). */
-export function checkDevice(device: string): void {
-  if (!torch.hasBackend(device)) {
-    throw new UsageError(
-      `--device ${device}: no ${device} backend is available in this build of typetorch yet ` +
-      `(available: ${torch.listBackends().join(', ')}); use --device cpu`,
-    );
-  }
-}
-
 /** Runs the whole tutorial with `options`, writing lines to `reporter`. */
 export async function runApp(options: Options, reporter: Reporter): Promise<void> {
-  checkDevice(options.device);
+  const deviceNote = await prepareDevice(options.device);
+  if (deviceNote !== undefined) reporter.line(deviceNote);
   if (options.seed !== undefined) torch.manualSeed(options.seed);
   await mkdir(options.out, { recursive: true });
 

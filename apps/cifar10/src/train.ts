@@ -54,11 +54,20 @@ export async function train(net: torch.nn.Module, batches: Batches, options: Tra
     for await (const batch of batches) {
       let [inputs, labels] = batch;
       if (device !== 'cpu') [inputs, labels] = [inputs.to(device), labels.to(device)];
-      optimizer.zeroGrad();
-      const loss = criterion.call(net.call(inputs), labels);
-      loss.backward();
-      optimizer.step();
+      // tidy frees the step's intermediates at once (device memory would otherwise wait for the GC).
+      const loss = torch.tidy(() => {
+        optimizer.zeroGrad();
+        const stepLoss = criterion.call(net.call(inputs), labels);
+        stepLoss.backward();
+        optimizer.step();
+        return stepLoss.detach();
+      });
       const value = Number(await loss.item());
+      loss.dispose();
+      if (device !== 'cpu') {
+        inputs.dispose();
+        labels.dispose();
+      }
       runningLoss += value;
       plotSum += value;
       plotCount += 1;
