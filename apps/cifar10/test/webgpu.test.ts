@@ -47,8 +47,8 @@ describe('the app on --device webgpu', () => {
       await torch.save(gpuNet.stateDict(), join(dir, 'net.pt'));
       const back = new Net();
       back.loadStateDict(await torch.load(join(dir, 'net.pt')));
-      const saved = await gpuNet.fc3.weight.data();
-      expect(Array.from(back.fc3.weight.dataSync())).toEqual(Array.from(saved));
+      const saved = (await gpuNet.fc3.weight.data()) as Float32Array;
+      expect(Array.from(back.fc3.weight.dataSync() as Float32Array)).toEqual(Array.from(saved));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

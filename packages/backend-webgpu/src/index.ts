@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" />
 /**
  * `@typetorch/backend-webgpu`: the WebGPU device for typetorch.
  *
