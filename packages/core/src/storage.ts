@@ -91,7 +91,10 @@ export class Storage {
 export interface MemoryInfo {
   /** False for devices whose memory the garbage collector manages (their counts are zero). */
   tracked: boolean;
-  /** Storages alive on the device (a tensor and its views count once). */
+  /**
+   * Storages alive on the device (a tensor and its views count once), including the scalar
+   * constants (`x.mul(0.9)`'s 0.9) that a device with its own memory keeps for reuse, at most 1024.
+   */
   numStorages: number;
   /** Bytes held by those storages. */
   bytes: number;

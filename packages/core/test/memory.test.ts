@@ -28,11 +28,27 @@ describe('memory', () => {
   });
 
   it('frees what a tidy scope made on such a device', () => {
+    // The scalars 2 and 1 become device constants the first time (see the next test).
+    torch.tidy(() => torch.ones(3, { device: 'device-like' }).mul(2).add(1)).dispose();
     const before = torch.memory('device-like').numStorages;
     const kept = torch.tidy(() => torch.ones(3, { device: 'device-like' }).mul(2).add(1));
     expect(torch.memory('device-like').numStorages).toBe(before + 1);
     kept.dispose();
     expect(torch.memory('device-like').numStorages).toBe(before);
+  });
+
+  it('keeps one device constant per scalar value and dtype, outside tidy scopes', async () => {
+    const x = torch.ones(3, { device: 'device-like' });
+    torch.tidy(() => x.mul(7.5)).dispose();
+    const before = torch.memory('device-like').numStorages;
+    const y = torch.tidy(() => x.mul(7.5).add(x.mul(7.5)));
+    expect(torch.memory('device-like').numStorages).toBe(before + 1); // y only: 7.5 was made once, before
+    expect(Array.from((await y.data()) as Float32Array)).toEqual([15, 15, 15]);
+    y.dispose();
+    const z = torch.tidy(() => x.mul(-7.5));
+    expect(torch.memory('device-like').numStorages).toBe(before + 2); // z and the new constant -7.5
+    z.dispose();
+    x.dispose();
   });
 
   it('leaves host memory to the garbage collector and says so', () => {
