@@ -1,7 +1,7 @@
 // nn parity on WebGPU (issue 5: "the PyTorch parity fixtures of the earlier issues pass on webgpu in
 // Node, with float32 tolerances"): every nn fixture case of nn-parity.test.ts with the module moved to
 // 'webgpu' right after construction and every tensor of the case built there (see nn-parity-runner.ts).
-// The device has no float64 and keeps int64 in 32 bits, so `float32DeviceExclusion` (parity-runner.ts)
+// The device has no float64 and keeps int64 in 32 bits, so `float32DeviceExclusion` (device-parity.ts)
 // leaves out, from the case alone, what cannot apply there, and float64 cases run as float32 with
 // float32 tolerances (`asFloat32Case`). The counts per reason are recorded below, so that a change in
 // what runs is visible. (toString() does not depend on the device: nn-parity.test.ts checks it.)
@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { initWebGPU } from '@typetorch/backend-webgpu';
 import { describe, expect, it } from 'vitest';
 import { runNNCase, type NNCase } from './nn-parity-runner.js';
-import { asFloat32Case, float32DeviceExclusion, type Float32DeviceExclusion } from './parity-runner.js';
+import { planForFloat32Device, type Float32DeviceExclusion } from './device-parity.js';
 
 await initWebGPU();
 
@@ -35,22 +35,7 @@ const RECORDED: Record<'run' | 'run as float32 (float64 in the fixture)' | Float
   'data-dependent error': 3,
 };
 
-const counts: Record<string, number> = Object.fromEntries(Object.keys(RECORDED).map((k) => [k, 0]));
-const excluded: string[] = [];
-const plan = suites.map(({ name, cases }) => {
-  const run: NNCase[] = [];
-  for (const c of cases) {
-    const reason = float32DeviceExclusion(c);
-    counts[reason ?? 'run']++;
-    if (reason === null) {
-      const c32 = asFloat32Case(c);
-      if (JSON.stringify(c32) !== JSON.stringify(c)) counts['run as float32 (float64 in the fixture)']++;
-      run.push(c32);
-    }
-    else excluded.push(`${name}.json "${c.id}": ${reason}`);
-  }
-  return { name, run };
-});
+const { plan, counts, excluded } = planForFloat32Device(suites, Object.keys(RECORDED));
 
 describe('nn parity fixtures on webgpu', () => {
   it('run and exclude as many cases as recorded', () => {

@@ -1,15 +1,14 @@
 // PyTorch parity on WebGPU (issue 5: "the PyTorch parity fixtures of the earlier issues pass on webgpu
 // in Node, with float32 tolerances"): every core fixture case of parity.test.ts, with its inputs moved
 // to 'webgpu' before the call (see parity-runner.ts). The device has no float64 and keeps int64 in 32
-// bits, so `float32DeviceExclusion` (parity-runner.ts) leaves out, from the case alone, what cannot
+// bits, so `float32DeviceExclusion` (device-parity.ts) leaves out, from the case alone, what cannot
 // apply there, and float64 runs as float32 with float32 tolerances (`asFloat32Case`). The counts per
 // reason are recorded below, so that a change in what runs is visible.
 import { readFileSync } from 'node:fs';
 import { initWebGPU } from '@typetorch/backend-webgpu';
 import { describe, expect, it } from 'vitest';
-import {
-  asFloat32Case, float32DeviceExclusion, runCase, type Float32DeviceExclusion, type ParityCase,
-} from './parity-runner.js';
+import { planForFloat32Device, type Float32DeviceExclusion } from './device-parity.js';
+import { runCase, type ParityCase } from './parity-runner.js';
 
 await initWebGPU();
 
@@ -35,22 +34,7 @@ const RECORDED: Record<'run' | 'run as float32 (float64 in the fixture)' | Float
   'data-dependent error': 4,
 };
 
-const counts: Record<string, number> = Object.fromEntries(Object.keys(RECORDED).map((k) => [k, 0]));
-const excluded: string[] = [];
-const plan = suites.map(({ name, cases }) => {
-  const run: ParityCase[] = [];
-  for (const c of cases) {
-    const reason = float32DeviceExclusion(c);
-    counts[reason ?? 'run']++;
-    if (reason === null) {
-      const c32 = asFloat32Case(c);
-      if (JSON.stringify(c32) !== JSON.stringify(c)) counts['run as float32 (float64 in the fixture)']++;
-      run.push(c32);
-    }
-    else excluded.push(`${name}.json "${c.id}": ${reason}`);
-  }
-  return { name, run };
-});
+const { plan, counts, excluded } = planForFloat32Device(suites, Object.keys(RECORDED));
 
 describe('parity fixtures on webgpu', () => {
   it('run and exclude as many cases as recorded', () => {
