@@ -75,6 +75,15 @@ describe('matmul on webgpu', () => {
     await same([floats([70], 11), floats([70], 12)], (x, y) => torch.matmul(x, y));
   });
 
+  it('reads aligned rows four at a time on the tiled path, and unaligned ones one at a time', async () => {
+    // Big enough for the tiled shaders; K and N multiples of 4, so A and B rows load as vec4 ...
+    await same([floats([3, 128, 64], 13), floats([64, 132], 14)], (x, y) => torch.matmul(x, y));
+    // ... also from an offset view whose offset and row stride are multiples of 4 ...
+    await same([floats([130, 72], 15), floats([64, 132], 16)], (x, y) => x.narrow(0, 2, 128).narrow(1, 4, 64).matmul(y));
+    // ... and one element at a time when they are not (offset 1, K = 63, N = 130).
+    await same([floats([130, 72], 17), floats([63, 130], 18)], (x, y) => x.narrow(0, 2, 128).narrow(1, 1, 63).matmul(y));
+  });
+
   it('handles empty dimensions', async () => {
     await same([floats([3, 0]), floats([0, 4])], (x, y) => torch.matmul(x, y));
     await same([floats([0, 5]), floats([5, 4])], (x, y) => torch.matmul(x, y));

@@ -42,6 +42,13 @@ export interface GemmLayout {
   readonly aFast: string;
   /** `'n'`: neighbouring invocations load neighbouring n of B (B row-major); `'k'`: neighbouring k; or a WGSL expression (nonzero: k). */
   readonly bFast: string;
+  /**
+   * Stage A four k at a time through `fn loadA4(m, k) -> vec4<T>` (k a multiple of 4) instead of
+   * `loadA`: 16-byte loads from memory. The operator promises K % 4 == 0 and aligned rows.
+   */
+  readonly aVec4?: boolean;
+  /** Stage B four n at a time through `fn loadB4(k, n) -> vec4<T>` (n a multiple of 4); N % 4 == 0. */
+  readonly bVec4?: boolean;
 }
 
 const BLOCK = [0, 1, 2, 3];
@@ -134,26 +141,8 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
   let flat = ty * 16u + tx;
 ${accDecl(t, rows)}
   for (var k0 = 0u; k0 < K; k0 += TK) {
-    for (var r = 0u; r < ${rows}u; r++) {
-      let e = flat + r * 256u;
-      ${aSlot}
-      let m = row0 + mm;
-      let k = k0 + kk;
-      var v = ${zero(t)};
-      if (m < M && k < K) { v = loadA(m, k); }
-      tileA[kk * TM + mm] = v;
-    }
-    for (var r = 0u; r < 4u; r++) {
-      let e = flat + r * 256u;
-      {
-        ${bSlot}
-        let n = col0 + nn;
-        let k = k0 + kk;
-        var v = ${zero(t)};
-        if (n < N && k < K) { v = loadB(k, n); }
-        tileB4[kk * (TN / 4u) + nn / 4u][nn % 4u] = v;
-      }
-    }
+${layout.aVec4 === true ? stageA4(t, rows) : stageA(t, rows, aSlot)}
+${layout.bVec4 === true ? stageB4(t) : stageB(t, bSlot)}
     workgroupBarrier();
     let depth = min(TK, K - k0); // a runtime bound: also spares the zero slots of the last step
     for (var kk = 0u; kk < depth; kk++) {
@@ -194,6 +183,61 @@ ${fmas}
   }
 ${store}
 }`;
+}
+
+/** Stages the `TM × TK` tile of A one element per load. */
+function stageA(t: WgslScalar, rows: number, aSlot: string): string {
+  return `    for (var r = 0u; r < ${rows}u; r++) {
+      let e = flat + r * 256u;
+      ${aSlot}
+      let m = row0 + mm;
+      let k = k0 + kk;
+      var v = ${zero(t)};
+      if (m < M && k < K) { v = loadA(m, k); }
+      tileA[kk * TM + mm] = v;
+    }`;
+}
+
+/** Stages A four k per load: `TM · TK / 4` loads, one per invocation at most. */
+function stageA4(t: WgslScalar, rows: number): string {
+  return `    if (flat < ${(16 * rows * TILE_K) / 4}u) {
+      let mm = flat / (TK / 4u);
+      let kk = (flat % (TK / 4u)) * 4u;
+      let m = row0 + mm;
+      let k = k0 + kk;
+      var v = vec4<${t}>(${zero(t)});
+      if (m < M && k < K) { v = loadA4(m, k); }
+      tileA[kk * TM + mm] = v.x;
+      tileA[(kk + 1u) * TM + mm] = v.y;
+      tileA[(kk + 2u) * TM + mm] = v.z;
+      tileA[(kk + 3u) * TM + mm] = v.w;
+    }`;
+}
+
+/** Stages the `TK × TN` tile of B one element per load. */
+function stageB(t: WgslScalar, bSlot: string): string {
+  return `    for (var r = 0u; r < 4u; r++) {
+      let e = flat + r * 256u;
+      ${bSlot}
+      let n = col0 + nn;
+      let k = k0 + kk;
+      var v = ${zero(t)};
+      if (n < N && k < K) { v = loadB(k, n); }
+      tileB4[kk * (TN / 4u) + nn / 4u][nn % 4u] = v;
+    }`;
+}
+
+/** Stages B four n per load: `TK · TN / 4` = 256 loads, one per invocation. */
+function stageB4(t: WgslScalar): string {
+  return `    {
+      let kk = flat / (TN / 4u);
+      let nn4 = flat % (TN / 4u);
+      let n = col0 + nn4 * 4u;
+      let k = k0 + kk;
+      var v = vec4<${t}>(${zero(t)});
+      if (n < N && k < K) { v = loadB4(k, n); }
+      tileB4[kk * (TN / 4u) + nn4] = v;
+    }`;
 }
 
 /** One GEMM launch: `batches` independent products of `M×K` by `K×N`. */

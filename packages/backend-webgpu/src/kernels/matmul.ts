@@ -24,18 +24,38 @@ function storeExpr(dtype: DType, v: string): string {
 /** Batch ranks up to this share one pipeline (padded with size-1 dims). */
 const MIN_BATCH_RANK = 3;
 
-function shader(dtype: DType, batchRank: number, variant: GemmVariant): string {
+/**
+ * `vec4`: whether A (row-major in k) and B (row-major in n) are read 16 bytes at a time by the tiled
+ * variants: their unit-stride dimension, its size, offsets and other strides all multiples of 4.
+ */
+function shader(dtype: DType, batchRank: number, variant: GemmVariant, vec4: { a: boolean; b: boolean }): string {
   const t = wgslType(dtype, 'matmul');
+  const aVec4 = vec4.a && variant !== 'direct';
+  const bVec4 = vec4.b && variant !== 'direct';
   // Words after the batch view params: a's M and K strides, b's K and N strides, out's M and N strides.
   const base = GEMM_PARAM_WORDS;
   const s = base + viewParamWords(batchRank, 3);
   const stride = (i: number) => `bitcast<i32>(params[${s + i}u])`;
   // Words s+6 and s+7: whether A's tile is staged along m and B's along k (see matmulKernel).
-  const layout: GemmLayout = { aFast: `params[${s + 6}u]`, bFast: `params[${s + 7}u]` };
+  const layout: GemmLayout = { aFast: `params[${s + 6}u]`, bFast: `params[${s + 7}u]`, aVec4, bVec4 };
+  const loadA = aVec4
+    ? `fn loadA4(m: u32, k: u32) -> vec4<${t}> {
+  return aBuf[u32(aAt + i32(m) * ${stride(0)} + i32(k)) / 4u];
+}`
+    : `fn loadA(m: u32, k: u32) -> ${t} {
+  return aBuf[u32(aAt + i32(m) * ${stride(0)} + i32(k) * ${stride(1)})];
+}`;
+  const loadB = bVec4
+    ? `fn loadB4(k: u32, n: u32) -> vec4<${t}> {
+  return bBuf[u32(bAt + i32(k) * ${stride(2)} + i32(n)) / 4u];
+}`
+    : `fn loadB(k: u32, n: u32) -> ${t} {
+  return bBuf[u32(bAt + i32(k) * ${stride(2)} + i32(n) * ${stride(3)})];
+}`;
   return gemmShader(t, layout, /* wgsl */ `
 @group(0) @binding(0) var<storage, read_write> outBuf: array<${t}>;
-@group(0) @binding(1) var<storage, read> aBuf: array<${t}>;
-@group(0) @binding(2) var<storage, read> bBuf: array<${t}>;
+@group(0) @binding(1) var<storage, read> aBuf: array<${aVec4 ? `vec4<${t}>` : t}>;
+@group(0) @binding(2) var<storage, read> bBuf: array<${bVec4 ? `vec4<${t}>` : t}>;
 @group(0) @binding(3) var<storage, read> params: array<u32>;
 ${wgslOffsets(batchRank, 3, base, 'batchOffsets')}
 var<private> outAt: i32;
@@ -47,12 +67,8 @@ fn setBatch(z: u32) {
   aAt = i32(at[1]);
   bAt = i32(at[2]);
 }
-fn loadA(m: u32, k: u32) -> ${t} {
-  return aBuf[u32(aAt + i32(m) * ${stride(0)} + i32(k) * ${stride(1)})];
-}
-fn loadB(k: u32, n: u32) -> ${t} {
-  return bBuf[u32(bAt + i32(k) * ${stride(2)} + i32(n) * ${stride(3)})];
-}
+${loadA}
+${loadB}
 fn storeC(m: u32, n: u32, v: ${t}) {
   outBuf[u32(outAt + i32(m) * ${stride(4)} + i32(n) * ${stride(5)})] = ${storeExpr(dtype, 'v')};
 }`, variant);
@@ -84,9 +100,10 @@ export function matmulKernel(rt: GpuRuntime, out: View, a: View, b: View): void 
   const dtype = out.dtype;
   // int32 and int64 share the i32 pipeline; uint8 and bool differ only in the store.
   const kind = dtype === 'int64' ? 'int32' : dtype;
+  const vec4 = { a: rowsOf4(a, K, st(a, 0), st(a, 1), rank), b: rowsOf4(b, N, st(b, 0), st(b, 1), rank) };
   dispatchGemm(rt, {
-    key: `matmul:${kind}:${batchRank}`,
-    code: (variant) => shader(dtype, batchRank, variant),
+    key: `matmul:${kind}:${batchRank}:${vec4.a ? 'a4' : 'a1'}${vec4.b ? 'b4' : 'b1'}`,
+    code: (variant) => shader(dtype, batchRank, variant, vec4),
     bindings: [{ buffer: bufferOf(out), write: true }, { buffer: bufferOf(a) }, { buffer: bufferOf(b) }],
     M, N, K, batches,
     params: [
@@ -94,4 +111,13 @@ export function matmulKernel(rt: GpuRuntime, out: View, a: View, b: View): void 
       st(a, 0), st(a, 1), st(b, 0), st(b, 1), st(out, 0), st(out, 1), aAlongM, bAlongK,
     ],
   });
+}
+
+/**
+ * Whether an operand's rows can be read as vec4: unit stride along them, a length (`inner`) that is
+ * a multiple of 4, and an offset, row stride and batch strides that keep every row 16-byte aligned.
+ */
+function rowsOf4(v: View, inner: number, rowStride: number, innerStride: number, rank: number): boolean {
+  if (innerStride !== 1 || inner % 4 !== 0 || v.offset % 4 !== 0 || rowStride % 4 !== 0 || rowStride < 0) return false;
+  return v.strides.slice(0, rank - 2).every((s) => s % 4 === 0 && s >= 0);
 }
