@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Backend, DType, ReduceOp, Scalar, ScanOp, StorageHandle, TypedArray, View, BinaryOp, UnaryOp } from '@typetorch/core';
+import { numelOf, contiguousStrides, type Backend, type DType, type ReduceOp, type Scalar, type ScanOp, type StorageHandle, type TypedArray, type View, type BinaryOp, type UnaryOp } from '@typetorch/core';
 import { BYTES_PER_ELEMENT, fromDeviceWords, toDeviceWords, wgslType } from './dtypes.js';
 import { binaryKernel, whereKernel } from './kernels/binary.js';
 import { convKernels } from './kernels/conv.js';
@@ -20,7 +20,7 @@ import { softmaxKernels } from './kernels/softmax.js';
 import { unaryKernel } from './kernels/unary.js';
 import { GpuRuntime, type RuntimeStats } from './runtime.js';
 import type { GpuStorage } from './storage.js';
-import { isContiguous, numelOf } from './strided.js';
+import { isContiguous } from './strided.js';
 
 /** The WebGPU backend object registered as the device `'webgpu'`. */
 export interface WebGPUBackend extends Backend {
@@ -45,13 +45,7 @@ export function createWebGPUBackend(device: GPUDevice): WebGPUBackend {
   const contiguous = (view: View): View => {
     const numel = numelOf(view.shape);
     const handle: GpuStorage = { buffer: rt.allocate(numel * BYTES_PER_ELEMENT), dtype: view.dtype, numel };
-    const strides: number[] = [];
-    let step = 1;
-    for (let d = view.shape.length - 1; d >= 0; d--) {
-      strides[d] = step;
-      step *= view.shape[d]!;
-    }
-    const out: View = { handle, dtype: view.dtype, shape: view.shape, strides, offset: 0 };
+    const out: View = { handle, dtype: view.dtype, shape: view.shape, strides: contiguousStrides(view.shape), offset: 0 };
     copyKernel(rt, out, view);
     return out;
   };

@@ -111,8 +111,10 @@ export class GpuRuntime {
     return this.lostReason !== undefined;
   }
 
-  /** Throws when the device is lost or an earlier command failed. */
+  /** Throws when the device is lost or an earlier command failed; `op` may be a dispatch key (`op:...`). */
   check(op: string): void {
+    if (this.lostReason === undefined && this.pendingError === undefined) return;
+    op = op.split(':')[0]!;
     if (this.lostReason !== undefined) {
       throw new Error(`[${op}] the WebGPU device was lost (${this.lostReason}); call initWebGPU() again and move tensors back to it`);
     }
@@ -156,15 +158,14 @@ export class GpuRuntime {
 
   /** Records one kernel launch. */
   dispatch(d: Dispatch): void {
-    this.check(d.key.split(':')[0] ?? 'webgpu');
+    this.check(d.key);
     const grid = this.grid(d);
     if (grid[0] === 0 || grid[1] === 0 || grid[2] === 0) return;
     const pipeline = this.pipeline(d);
     const temps: GPUBuffer[] = [];
-    const written = new Set(d.bindings.filter((b) => b.write === true).map((b) => b.buffer));
     const entries: GPUBindGroupEntry[] = d.bindings.map((b, binding) => {
       let buffer = b.buffer;
-      if (b.write !== true && written.has(buffer)) {
+      if (b.write !== true && d.bindings.some((w) => w.write === true && w.buffer === buffer)) {
         // An input that is also an output (an in-place op) is read from a copy.
         const copy = this.pool.acquire(buffer.size);
         this.copyBuffer(buffer, 0, copy, 0, buffer.size);

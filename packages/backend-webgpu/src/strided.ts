@@ -9,24 +9,12 @@
  *
  * @module
  */
-import type { View } from '@typetorch/core';
+import { isContiguousLayout, numelOf, type View } from '@typetorch/core';
 import type { GpuStorage } from './storage.js';
-
-/** Number of elements of a shape. */
-export function numelOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const s of shape) n *= s;
-  return n;
-}
 
 /** Whether a view covers a contiguous row-major block of its storage. */
 export function isContiguous(view: View): boolean {
-  let expected = 1;
-  for (let d = view.shape.length - 1; d >= 0; d--) {
-    if (view.shape[d] !== 1 && view.strides[d] !== expected) return false;
-    expected *= view.shape[d]!;
-  }
-  return true;
+  return isContiguousLayout(view.shape, view.strides);
 }
 
 /** The GPU buffer behind a view. */

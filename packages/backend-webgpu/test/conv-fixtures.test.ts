@@ -11,34 +11,16 @@
  * test's layouts run: contiguous, and "transposed" (the last two dims swapped in memory, made on the
  * device so that the kernels see non-contiguous strides).
  */
-import { readFileSync } from 'node:fs';
 import * as torch from 'typetorch';
 import { describe, expect, it } from 'vitest';
+import { callConvCase as call, loadConvCases, type ConvCase as Case, type Values } from '../../core/test/helpers/conv-cases.js';
 import { gpu } from './gpu.js';
 
 await gpu();
 
 type Tensor = torch.Tensor;
 
-interface Values {
-  shape: number[];
-  values: number[];
-}
-
-interface Case {
-  op: string;
-  name: string;
-  inputs: Record<'input' | 'weight' | 'bias', Values | undefined>;
-  options: unknown;
-  output: Values;
-  indices?: number[];
-  gradOutput: Values;
-  grads: Record<string, Values>;
-  gradFn: string;
-}
-
-const FIXTURE = new URL('../../core/test/fixtures/conv.json', import.meta.url);
-const CASES = (JSON.parse(readFileSync(FIXTURE, 'utf8')) as { cases: Case[] }).cases;
+const CASES = loadConvCases();
 
 /** The cases per op in conv.json; update with the fixture. */
 const RECORDED_CASES: Record<string, number> = {
@@ -66,23 +48,6 @@ function leaf(v: Values, layout: Layout): Tensor {
   }
   expect(t.device).toBe(DEVICE);
   return t.requiresGrad_();
-}
-
-/** Runs a case's op; returns the output and, for max pooling, the indices. */
-function call(c: Case, x: Tensor, w: Tensor | null, b: Tensor | null): [Tensor, Tensor | null] {
-  const o = c.options as never;
-  switch (c.op) {
-    case 'conv2d': return [torch.conv2d(x, w!, b, o), null];
-    case 'conv1d': return [torch.conv1d(x, w!, b, o), null];
-    case 'convTranspose2d': return [torch.convTranspose2d(x, w!, b, o), null];
-    case 'maxPool2d': return torch.maxPool2dWithIndices(x, o);
-    case 'maxPool1d': return torch.maxPool1dWithIndices(x, o);
-    case 'avgPool2d': return [torch.avgPool2d(x, o), null];
-    case 'avgPool1d': return [torch.avgPool1d(x, o), null];
-    case 'adaptiveAvgPool2d': return [torch.adaptiveAvgPool2d(x, o), null];
-    case 'adaptiveMaxPool2d': return torch.adaptiveMaxPool2dWithIndices(x, o);
-    default: throw new Error(`unknown op ${c.op}`);
-  }
 }
 
 /** Shape, device and values within {@link TOL} of `1 + |expected|`; the message names the worst element. */

@@ -1,15 +1,9 @@
 /**
  * Test set-up: the WebGPU backend on whatever adapter Node finds. On a machine without a GPU that
- * is SwiftShader from Debian's chromium package (installed by .ci/run), found through
- * VK_ICD_FILENAMES; set here unless the environment already chose a driver.
+ * is SwiftShader from Debian's chromium package (installed by .ci/run): the root vitest.config.ts
+ * points VK_ICD_FILENAMES at it before the test processes start.
  */
-import { existsSync } from 'node:fs';
 import { initWebGPU, type WebGPUBackend } from '@typetorch/backend-webgpu';
-
-const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
-
-if (process.env.VK_ICD_FILENAMES === undefined && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
-process.env.XDG_RUNTIME_DIR ??= '/tmp';
 
 /** The dtypes a WebGPU device holds (float64 is refused; int64 lives in 32 bits). */
 export const GPU_DTYPES = ['float32', 'int32', 'int64', 'uint8', 'bool'] as const;

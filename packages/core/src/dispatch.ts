@@ -62,8 +62,8 @@ export function scalarTensor(value: ScalarLike, dtype: DType, device: string): T
   const key = cache === undefined ? '' : `${dtype}:${typeof value === 'number' && Object.is(value, -0) ? '-0' : String(value)}`;
   const cached = cache?.get(key);
   if (cached !== undefined) return cached;
-  const t = emptyTensor([], dtype, device);
-  backendOf(t).fill(viewOf(t), toKernelScalar(value, dtype));
+  const t = new Tensor(Storage.allocate(backend, device, dtype, 1), [], [], 0);
+  backend.fill(viewOf(t), toKernelScalar(value, dtype));
   if (cache !== undefined) {
     if (cache.size >= MAX_DEVICE_CONSTANTS) cache.clear(); // dropped constants are freed by the finalizer
     cache.set(key, keep(t)); // outside every tidy scope: the cache outlives them

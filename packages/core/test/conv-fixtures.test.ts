@@ -2,30 +2,13 @@
 // forward values, max-pooling indices, gradFn names and the gradients of every input, in float64
 // and float32, on the CPU device's fused kernels and on core's composite fallback (the same CPU
 // backend registered without its fused kernels), with contiguous and non-contiguous operands.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from 'typetorch';
+import { callConvCase as call, loadConvCases, type ConvCase as Case, type Values } from './helpers/conv-cases.js';
 
 type Tensor = torch.Tensor;
 
-interface Values {
-  shape: number[];
-  values: number[];
-}
-
-interface Case {
-  op: string;
-  name: string;
-  inputs: Record<'input' | 'weight' | 'bias', Values | undefined>;
-  options: unknown;
-  output: Values;
-  indices?: number[];
-  gradOutput: Values;
-  grads: Record<string, Values>;
-  gradFn: string;
-}
-
-const fixture = JSON.parse(readFileSync(new URL('./fixtures/conv.json', import.meta.url), 'utf8')) as { cases: Case[] };
+const fixture = { cases: loadConvCases() };
 
 // The composite path: the CPU backend without its fused kernels, as a user backend would be.
 const COMPOSITE = 'cpu-composite';
@@ -38,23 +21,6 @@ function leaf(v: Values, dtype: torch.DType, device: string, layout: Layout): Te
   const base = torch.tensor(v.values, { dtype, device }).reshape(v.shape);
   if (layout === 'contiguous' || v.shape.length < 2) return base.requiresGrad_();
   return base.transpose(-1, -2).contiguous().transpose(-1, -2).requiresGrad_();
-}
-
-/** Runs a case's op; returns the output and, for max pooling, the indices. */
-function call(c: Case, x: Tensor, w: Tensor | null, b: Tensor | null): [Tensor, Tensor | null] {
-  const o = c.options as never;
-  switch (c.op) {
-    case 'conv2d': return [torch.conv2d(x, w!, b, o), null];
-    case 'conv1d': return [torch.conv1d(x, w!, b, o), null];
-    case 'convTranspose2d': return [torch.convTranspose2d(x, w!, b, o), null];
-    case 'maxPool2d': return torch.maxPool2dWithIndices(x, o);
-    case 'maxPool1d': return torch.maxPool1dWithIndices(x, o);
-    case 'avgPool2d': return [torch.avgPool2d(x, o), null];
-    case 'avgPool1d': return [torch.avgPool1d(x, o), null];
-    case 'adaptiveAvgPool2d': return [torch.adaptiveAvgPool2d(x, o), null];
-    case 'adaptiveMaxPool2d': return torch.adaptiveMaxPool2dWithIndices(x, o);
-    default: throw new Error(`unknown op ${c.op}`);
-  }
 }
 
 function expectClose(actual: Tensor, expected: Values, tol: number, what: string): void {

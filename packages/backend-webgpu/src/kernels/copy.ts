@@ -3,10 +3,10 @@
  *
  * @module
  */
-import type { DType, Scalar, View } from '@typetorch/core';
+import { numelOf, type DType, type Scalar, type View } from '@typetorch/core';
 import { wgslType, type WgslScalar } from '../dtypes.js';
 import { f32Bits, WGSL_LINEAR_INDEX, type GpuRuntime } from '../runtime.js';
-import { bufferOf, numelOf, viewParams, wgslOffsets } from '../strided.js';
+import { bufferOf, viewParams, wgslOffsets } from '../strided.js';
 
 /** WGSL that converts `expr` of `from`'s storage type to `to`'s, with the contract's rules. */
 export function convert(expr: string, from: DType, to: DType): string {

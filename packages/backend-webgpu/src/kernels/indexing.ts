@@ -17,10 +17,10 @@
  *
  * @module
  */
-import type { DType, View } from '@typetorch/core';
+import { numelOf, type DType, type View } from '@typetorch/core';
 import { wgslType } from '../dtypes.js';
 import { WGSL_LINEAR_INDEX, type GpuRuntime } from '../runtime.js';
-import { bufferOf, numelOf, viewParams, wgslOffsets } from '../strided.js';
+import { bufferOf, viewParams, wgslOffsets } from '../strided.js';
 
 /** `view` with a zero stride along `dim` (the walk stays at the dimension's start). */
 function pinned(view: View, dim: number): View {

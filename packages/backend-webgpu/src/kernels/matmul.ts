@@ -8,10 +8,10 @@
  *
  * @module
  */
-import type { DType, View } from '@typetorch/core';
+import { numelOf, type DType, type View } from '@typetorch/core';
 import { wgslType } from '../dtypes.js';
 import type { GpuRuntime } from '../runtime.js';
-import { bufferOf, numelOf, viewParams, viewParamWords, wgslOffsets } from '../strided.js';
+import { bufferOf, viewParams, viewParamWords, wgslOffsets } from '../strided.js';
 import { dispatchGemm, gemmShader, GEMM_PARAM_WORDS, type GemmVariant, type GemmLayout } from './gemm-tiles.js';
 
 /** How the accumulated value is stored in `dtype`. */

@@ -13,9 +13,9 @@
  *
  * @module
  */
-import type { AvgPool2dGeometry, Pool2dGeometry, View } from '@typetorch/core';
+import { numelOf, type AvgPool2dGeometry, type Pool2dGeometry, type View } from '@typetorch/core';
 import { WGSL_LINEAR_INDEX, type GpuRuntime } from '../runtime.js';
-import { bufferOf, numelOf } from '../strided.js';
+import { bufferOf } from '../strided.js';
 import { fillKernel } from './copy.js';
 
 const NAMES = ['COUNT', 'H', 'W', 'OH', 'OW', 'KH', 'KW', 'SH', 'SW', 'PH', 'PW', 'DH', 'DW', 'O0', 'O1', 'O2', 'EXTRA'] as const;

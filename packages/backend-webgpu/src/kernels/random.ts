@@ -11,9 +11,9 @@
  *
  * @module
  */
-import type { View } from '@typetorch/core';
+import { numelOf, type View } from '@typetorch/core';
 import { WGSL_LINEAR_INDEX, type GpuRuntime } from '../runtime.js';
-import { bufferOf, numelOf, viewParams, wgslOffsets } from '../strided.js';
+import { bufferOf, viewParams, wgslOffsets } from '../strided.js';
 
 const TWO_32 = 4294967296;
 

@@ -9,10 +9,10 @@
  *
  * @module
  */
-import type { DType, UnaryOp, View } from '@typetorch/core';
+import { numelOf, type DType, type UnaryOp, type View } from '@typetorch/core';
 import { wgslType, type WgslScalar } from '../dtypes.js';
 import { WGSL_LINEAR_INDEX, type GpuRuntime } from '../runtime.js';
-import { bufferOf, numelOf, viewParams, wgslOffsets } from '../strided.js';
+import { bufferOf, viewParams, wgslOffsets } from '../strided.js';
 import { convert } from './copy.js';
 import { wgslMath } from './wgsl-math.js';
 
